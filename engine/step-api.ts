@@ -1,0 +1,89 @@
+// The step plugin interface. A step type is one file in steps/ whose default
+// export is `defineStep({...})`. The engine knows nothing else about it.
+import type { JSONSchemaType } from 'ajv';
+
+export interface StepLogger {
+  debug(msg: string, data?: Record<string, unknown>): void;
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Run `command` through this shell (`/bin/sh -c`) instead of as argv. */
+  shell?: boolean | string;
+  input?: string;
+  /** Keep at most this many bytes of stdout/stderr in the result (the log gets everything). Default 1 MiB. */
+  maxBuffer?: number;
+  /** Do not throw on a non-zero exit; the caller reads `exitCode`. */
+  reject?: boolean;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** Set when the process ended because of a signal. */
+  signal?: string;
+}
+
+/**
+ * What a step's `run` and `rollback` receive besides their input.
+ *
+ * @example
+ * async run(ctx, input) {
+ *   const r = await ctx.exec('terraform', ['init', '-input=false'], { cwd: input.dir });
+ *   ctx.log.info('initialised', { dir: input.dir });
+ *   return { exitCode: r.exitCode };
+ * }
+ */
+export interface StepContext {
+  runId: string;
+  stepId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted on timeout, Ctrl-C or run timeout; pass it to everything that waits. */
+  signal: AbortSignal;
+  /** A private directory for this step inside the run directory (exists). */
+  workDir: string;
+  /** Writes to the run's event log; secrets are masked. */
+  log: StepLogger;
+  /** Live progress for the terminal view (e.g. 'resource 3/7 created'). */
+  progress(message: string): void;
+  /** Runs a child process bound to `signal`, streaming output to the log, masking secrets. */
+  exec(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Replaces every secret value in `text` with `***`. */
+  mask(text: string): string;
+}
+
+export type StepOutputs = Record<string, unknown>;
+
+export interface StepDefinition<I = any, O extends StepOutputs = StepOutputs> {
+  /** The YAML `type:` this plugin handles. */
+  type: string;
+  description: string;
+  /** JSON Schema of the `with:` block (draft 2020-12 subset ajv understands). */
+  schema: JSONSchemaType<I> | Record<string, unknown>;
+  /** Does the work. Returns JSON-serialisable outputs: they are persisted. */
+  run(ctx: StepContext, input: I): Promise<O>;
+  /** Undoes `run`. Gets only persisted input and outputs, so it works after a crash. */
+  rollback?(ctx: StepContext, input: I, outputs: O): Promise<void>;
+}
+
+/**
+ * Declares a step type with type inference for its input and outputs.
+ *
+ * @example
+ * export default defineStep({
+ *   type: 'echo',
+ *   description: 'Returns its message',
+ *   schema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'], additionalProperties: false },
+ *   async run(_ctx, input: { message: string }) { return { message: input.message }; },
+ * });
+ */
+export function defineStep<I, O extends StepOutputs>(def: StepDefinition<I, O>): StepDefinition<I, O> {
+  return def;
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The bin. It answers --version before importing anything, and otherwise
+// imports sade plus only the command module the first argument names.
+import { readFileSync } from 'node:fs';
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  process.stdout.write(`cloudya ${pkg.version}\n`);
+  process.exit(0);
+}
+
+const { main } = await import('./main.js');
+process.exitCode = await main(process.argv);

@@ -1,0 +1,74 @@
+// Command discovery and the one top-level catch.
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
+import { join, basename, extname, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import sade from 'sade';
+import { cloudyaHome } from './home.js';
+import { printError } from './output/errors.js';
+
+/** A command module: a file in src/commands/ (or ~/.cloudya/commands/) whose default export registers its verbs. */
+export interface CommandModule {
+  register(prog: sade.Sade): void;
+}
+
+/** What an action returns: an exit code, or nothing for 0. */
+export type ActionResult = Promise<number | void> | number | void;
+
+export function readVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+const builtinDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+
+function listCommands(): Map<string, string> {
+  const found = new Map<string, string>();
+  const scan = (dir: string, exts: string[]) => {
+    if (!existsSync(dir)) return;
+    for (const f of readdirSync(dir)) {
+      if (!exts.includes(extname(f)) || f.endsWith('.d.ts') || f.startsWith('_')) continue;
+      const name = basename(f, extname(f));
+      if (!found.has(name)) found.set(name, join(dir, f));
+    }
+  };
+  scan(builtinDir, ['.js']);
+  // User commands cannot shadow built-ins.
+  scan(join(cloudyaHome(), 'commands'), ['.js', '.mjs']);
+  return found;
+}
+
+async function loadInto(prog: sade.Sade, file: string): Promise<void> {
+  const mod = (await import(pathToFileURL(file).href)) as { default?: CommandModule; register?: CommandModule['register'] };
+  const register = mod.default?.register ?? mod.register;
+  if (typeof register !== 'function') {
+    process.stderr.write(`warning: ${file} is not a cloudya command module (no register export); ignored\n`);
+    return;
+  }
+  register(prog);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const prog = sade('cloudya');
+  prog.version(readVersion());
+  const commands = listCommands();
+  const first = argv[2];
+  try {
+    const own = first && !first.startsWith('-') ? commands.get(first) : undefined;
+    if (own) await loadInto(prog, own);
+    else for (const file of commands.values()) await loadInto(prog, file);
+
+    // sade reports usage errors itself and exits 1; usage errors are exit 2 here.
+    const realExit = process.exit;
+    process.exit = ((code?: number) => realExit(code === 1 ? 2 : code)) as typeof process.exit;
+    let parsed;
+    try {
+      parsed = prog.parse(argv, { lazy: true, unknown: (flag: string) => `Unknown option ${flag}` });
+    } finally {
+      process.exit = realExit;
+    }
+    if (!parsed) return process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
+    const code = await (parsed.handler as (...a: unknown[]) => ActionResult)(...parsed.args);
+    return typeof code === 'number' ? code : 0;
+  } catch (err) {
+    return printError(err);
+  }
+}
