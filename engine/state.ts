@@ -16,6 +16,8 @@ export interface StepRecord {
   /** Masked outputs (what later steps and rollback see). */
   outputs?: Record<string, unknown>;
   error?: ErrorInfo;
+  /** Failed, but `continueOnError` let the run go on. */
+  continued?: boolean;
   /** Position in completion order, for reverse-order compensation. */
   completedSeq?: number;
   skipReason?: string;

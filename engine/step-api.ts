@@ -47,8 +47,10 @@ export interface StepContext {
   attempt: number;
   /** Aborted on timeout, Ctrl-C or run timeout; pass it to everything that waits. */
   signal: AbortSignal;
-  /** A private directory for this step inside the run directory (exists). */
-  workDir: string;
+  /** A private directory for this step inside the run directory (created on first use). */
+  readonly workDir: string;
+  /** The directory of the workflow file: the default working directory for commands. */
+  workflowDir: string;
   /** Writes to the run's event log; secrets are masked. */
   log: StepLogger;
   /** Live progress for the terminal view (e.g. 'resource 3/7 created'). */

@@ -1,5 +1,6 @@
 // `sandbox` — runs a command: argv, a shell command line, or a script.
 // This version provides `isolation: none`; kernel isolation backends come later.
+import { resolve } from 'node:path';
 import { defineStep } from '../engine/step-api.js';
 import { CloudyaError } from '../engine/errors.js';
 
@@ -37,7 +38,7 @@ export default defineStep<SandboxInput, SandboxOutputs>({
       script: { type: 'string', minLength: 1, description: 'A multi-line script, run with `sh -e`' },
       shell: { type: 'string', description: 'Shell for command/script (default /bin/sh)' },
       env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra environment variables' },
-      cwd: { type: 'string', description: 'Working directory (default: the step work directory)' },
+      cwd: { type: 'string', description: "Working directory, relative to the workflow file's folder (the default)" },
       stdin: { type: 'string', description: 'Text written to standard input' },
       isolation: { type: 'string', enum: ['none'], description: 'none: run directly on the host' },
       successCodes: { type: 'array', items: { type: 'integer' }, minItems: 1, description: 'Exit codes that count as success' },
@@ -54,7 +55,7 @@ export default defineStep<SandboxInput, SandboxOutputs>({
         : [shell, ['-c', input.command!]];
     const ok = input.successCodes ?? [0];
     const r = await ctx.exec(file, args, {
-      cwd: input.cwd ?? ctx.workDir,
+      cwd: input.cwd ? resolve(ctx.workflowDir, input.cwd) : ctx.workflowDir,
       ...(input.env ? { env: input.env } : {}),
       ...(input.stdin !== undefined ? { input: input.stdin } : {}),
       reject: false,

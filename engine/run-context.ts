@@ -1,0 +1,76 @@
+// Everything one process needs to drive a run: the actor, the store, the log,
+// secrets, and the in-memory outputs (unmasked) that expressions read.
+import { dirname } from 'node:path';
+import type { RunActor, RunMachineEvent } from './machine.js';
+import type { RunStore, EventLog } from './store.js';
+import type { RunEvent, ErrorInfo } from './events.js';
+import type { RunState } from './state.js';
+import type { StepSpec, Workflow } from './types.js';
+import type { Masker } from './mask.js';
+import type { ExprContext } from './expressions.js';
+import { CloudyaError } from './errors.js';
+
+export interface RunContext {
+  workflow: Workflow;
+  file: string;
+  workflowDir: string;
+  store: RunStore;
+  log: EventLog;
+  actor: RunActor;
+  mask: Masker;
+  params: Record<string, unknown>;
+  env: Record<string, string>;
+  /** Unmasked outputs produced in this process (persisted ones are masked). */
+  outputs: Map<string, Record<string, unknown>>;
+  specs: Map<string, StepSpec>;
+  /** What steps obey: Ctrl-C, plus the run deadline during the main phase. */
+  signal: AbortSignal;
+  /** Ctrl-C / SIGTERM only: the run stops and can be resumed. */
+  interrupt: AbortSignal;
+  /** Step types whose plugin has its own rollback. */
+  rollbackCapable: Set<string>;
+  concurrency: number;
+  emit(e: RunEvent): void;
+}
+
+export function runState(rc: RunContext): RunState {
+  return rc.actor.getSnapshot().context.run;
+}
+
+/** Sends an event and checks the machine accepted it (an illegal transition is a bug, not a user error). */
+export function send(rc: RunContext, event: RunMachineEvent): RunState {
+  const before = runState(rc);
+  rc.actor.send(event);
+  const after = runState(rc);
+  if (after === before) {
+    const step = 'stepId' in event ? ` for step '${event.stepId}' (status ${before.steps[event.stepId]?.status})` : '';
+    throw new CloudyaError('E_INTERNAL', `the run machine refused ${event.type}${step} in state ${String(rc.actor.getSnapshot().value)}`);
+  }
+  return after;
+}
+
+export function errorInfo(err: CloudyaError, mask: Masker): ErrorInfo {
+  return { code: err.code, message: mask(err.message), ...(err.hint ? { hint: mask(err.hint) } : {}) };
+}
+
+export function exprContext(rc: RunContext, extra: Partial<ExprContext> = {}): ExprContext {
+  const state = runState(rc);
+  const steps: ExprContext['steps'] = {};
+  for (const [id, rec] of Object.entries(state.steps)) {
+    steps[id] = { status: rec.status, outputs: rc.outputs.get(id) ?? rec.outputs ?? {} };
+  }
+  return { params: rc.params, steps, run: { id: state.runId, name: state.name, status: state.status }, env: rc.env, ...extra };
+}
+
+export function declaredEnv(workflow: Workflow): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of workflow.env ?? []) {
+    const v = process.env[name];
+    if (v !== undefined) env[name] = v;
+  }
+  return env;
+}
+
+export function workflowDirOf(file: string): string {
+  return dirname(file);
+}

@@ -1,0 +1,172 @@
+// Drives a run from start, resume or rollback to an end, persisting every
+// transition. Callers (the CLI) load and validate the workflow, resolve params
+// and open the store; this module owns the lock, the event log and the phases.
+import { CloudyaError, toCloudyaError } from './errors.js';
+import { createMasker, maskValue, MASK } from './mask.js';
+import { startRunActor } from './machine.js';
+import { runPhase } from './scheduler.js';
+import { compensateRun } from './compensate.js';
+import { parseDuration } from './duration.js';
+import { declaredEnv, errorInfo, runState, send, workflowDirOf, type RunContext } from './run-context.js';
+import { loadStep } from '../steps/index.js';
+import type { RunStore } from './store.js';
+import type { RunEvent } from './events.js';
+import type { RunState, StepRecord } from './state.js';
+import type { LoadedWorkflow, StepSpec } from './types.js';
+
+export interface DriveOptions {
+  store: RunStore;
+  loaded: LoadedWorkflow;
+  /** Full param values (secrets included: they live only in memory). */
+  params: Record<string, unknown>;
+  secrets: string[];
+  concurrency?: number;
+  rollback?: boolean;
+  onEvent?: (e: RunEvent) => void;
+  /** Abort to interrupt (Ctrl-C): running steps are cancelled, the run can be resumed. */
+  signal?: AbortSignal;
+}
+
+export function initialState(runId: string, loaded: LoadedWorkflow, params: Record<string, unknown>, secrets: string[], options: RunState['options']): RunState {
+  const now = new Date().toISOString();
+  const steps: Record<string, StepRecord> = {};
+  const order: string[] = [];
+  for (const [phase, list] of [['main', loaded.workflow.steps], ['finally', loaded.workflow.finally ?? []]] as const) {
+    for (const s of list) {
+      steps[s.id] = { status: 'pending', phase, type: s.type, attempts: 0 };
+      order.push(s.id);
+    }
+  }
+  const stored = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, secrets.includes(k) ? MASK : v]));
+  return { version: 1, runId, name: loaded.workflow.name, file: loaded.file, status: 'pending', createdAt: now, updatedAt: now, params: stored, secretParams: secrets, options, seq: 0, resumes: 0, order, steps };
+}
+
+async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resume' | 'rollback'): Promise<RunState> {
+  const { store, loaded } = opts;
+  const wf = loaded.workflow;
+  store.acquireLock();
+  const log = await store.openEventLog();
+  const mask = createMasker(opts.secrets.map((k) => opts.params[k]));
+  const interrupt = opts.signal ?? new AbortController().signal;
+  const specs = new Map<string, StepSpec>([...wf.steps, ...(wf.finally ?? [])].map((s) => [s.id, s]));
+  const rollbackCapable = new Set<string>();
+  for (const type of new Set([...specs.values()].map((s) => s.type))) if ((await loadStep(type)).rollback) rollbackCapable.add(type);
+
+  const actor = startRunActor(state);
+  let written: RunState | undefined;
+  const persist = (s: RunState) => {
+    if (s === written) return;
+    store.writeState(s);
+    written = s;
+  };
+  persist(state);
+  actor.subscribe((snap) => persist(snap.context.run));
+
+  const started = performance.now();
+  const rc: RunContext = {
+    workflow: wf, file: loaded.file, workflowDir: workflowDirOf(loaded.file), store, log, actor, mask,
+    params: opts.params, env: declaredEnv(wf), outputs: new Map(), specs, signal: interrupt, interrupt, rollbackCapable,
+    concurrency: opts.concurrency ?? state.options.concurrency,
+    emit(e) {
+      const masked = maskValue(e, mask);
+      log.event(masked);
+      opts.onEvent?.(masked);
+    },
+  };
+  const emitStatus = () => rc.emit({ type: 'run.status', status: runState(rc).status });
+  const rollback = opts.rollback ?? state.options.rollback;
+
+  try {
+    rc.emit({ type: 'run.started', runId: state.runId, name: state.name, resumed: mode !== 'start', steps: state.order.map((id) => ({ id, type: state.steps[id]!.type, phase: state.steps[id]!.phase, status: state.steps[id]!.status })) });
+    if (mode !== 'rollback') {
+      send(rc, { type: mode === 'start' ? 'START' : 'RESUME' });
+      let deadline: NodeJS.Timeout | undefined;
+      if (wf.timeout !== undefined) {
+        const ms = parseDuration(wf.timeout);
+        const ctl = new AbortController();
+        deadline = setTimeout(() => ctl.abort(new CloudyaError('E_RUN_TIMEOUT', `the run exceeded its timeout of ${ms} ms`, { hint: 'raise the workflow `timeout:`' })), ms);
+        rc.signal = AbortSignal.any([interrupt, ctl.signal]);
+      }
+      const main = await runPhase(rc, wf.steps, 'main');
+      if (deadline) clearTimeout(deadline);
+      rc.signal = interrupt;
+      if (main.aborted) return interrupted(rc);
+      send(rc, { type: 'MAIN_DONE', failed: main.failed });
+      const fin = await runPhase(rc, wf.finally ?? [], 'finally');
+      if (fin.aborted) return interrupted(rc);
+      const failed = main.failed || fin.failed;
+      const first = [...main.failedSteps, ...fin.failedSteps][0];
+      const error = first ? { code: 'E_WORKFLOW_FAILED', message: `step '${first}' failed: ${runState(rc).steps[first]!.error?.message ?? ''}` } : undefined;
+      send(rc, { type: 'FINALLY_DONE', failed, rollback, ...(error ? { error } : {}) });
+      emitStatus();
+    } else {
+      send(rc, { type: 'ROLLBACK' });
+      emitStatus();
+    }
+    if (runState(rc).status === 'rolling_back') {
+      const r = await compensateRun(rc);
+      if (rc.interrupt.aborted && r.failed) return interrupted(rc);
+      const error = r.failed
+        ? { code: 'E_ROLLBACK_FAILED', message: `compensation of '${r.left[0]}' failed: ${r.error ? mask(r.error.message) : ''}; not undone: ${r.left.join(', ')}`, hint: 'fix the cause, then run `cloudya rollback ' + state.runId + '` to finish undoing' }
+        : undefined;
+      send(rc, { type: 'ROLLBACK_DONE', failed: r.failed, ...(error ? { error } : {}) });
+    }
+    return runState(rc);
+  } catch (err) {
+    const e = toCloudyaError(err, 'E_INTERNAL');
+    // Leave the run resumable: an engine error is an interruption, not a verdict on the workflow.
+    try { send(rc, { type: 'INTERRUPT', error: errorInfo(e, mask) }); } catch { /* already final */ }
+    throw e;
+  } finally {
+    const final = runState(rc);
+    rc.emit({ type: 'run.finished', runId: final.runId, status: final.status, durationMs: Math.round(performance.now() - started), ...(final.error ? { error: final.error } : {}) });
+    actor.stop();
+    log.close();
+    store.releaseLock();
+  }
+}
+
+function interrupted(rc: RunContext): RunState {
+  const reason = toCloudyaError(rc.interrupt.reason, 'E_INTERRUPTED');
+  send(rc, { type: 'INTERRUPT', error: errorInfo(reason, rc.mask) });
+  return runState(rc);
+}
+
+export function startRun(opts: DriveOptions): Promise<RunState> {
+  const state = initialState(opts.store.id, opts.loaded, opts.params, opts.secrets, { concurrency: opts.concurrency ?? opts.loaded.workflow.concurrency ?? 4, rollback: opts.rollback ?? true });
+  return drive(opts, state, 'start');
+}
+
+/** Prepares a persisted run for resuming: what did not finish goes back to pending. */
+export function prepareResume(prev: RunState): RunState {
+  if (prev.status === 'succeeded') throw new CloudyaError('E_RUN_STATE', `run ${prev.runId} already succeeded; nothing to resume`, { hint: `start a new one with \`cloudya run ${prev.file}\`` });
+  if (prev.status === 'rolling_back' || prev.status === 'rollback_failed') {
+    throw new CloudyaError('E_RUN_STATE', `run ${prev.runId} stopped while rolling back (${prev.status})`, { hint: `finish undoing it with \`cloudya rollback ${prev.runId}\`` });
+  }
+  const steps: Record<string, StepRecord> = {};
+  for (const [id, s] of Object.entries(prev.steps)) {
+    const redo =
+      s.status === 'running' || s.status === 'retrying' || s.status === 'compensated' ||
+      (s.status === 'failed' && !s.continued) || s.phase === 'finally' ||
+      (s.status === 'skipped' && s.skipReason?.startsWith('needs '));
+    if (!redo) { steps[id] = s; continue; }
+    const { error: _e, outputs: _o, compensation: _c, skipReason: _r, completedSeq: _q, continued: _k, endedAt: _t, durationMs: _d, ...rest } = s;
+    steps[id] = { ...rest, status: 'pending' };
+  }
+  // A run caught 'running' by a crash resumes from 'running'; the machine accepts RESUME there.
+  const { error: _e, endedAt: _t, ...rest } = prev;
+  return { ...rest, steps, resumes: prev.resumes + 1, seq: prev.seq + 1, updatedAt: new Date().toISOString() };
+}
+
+export function resumeRun(opts: DriveOptions, prev: RunState): Promise<RunState> {
+  return drive(opts, prepareResume(prev), 'resume');
+}
+
+export function rollbackRun(opts: DriveOptions, prev: RunState): Promise<RunState> {
+  if (prev.status === 'rolled_back') throw new CloudyaError('E_RUN_STATE', `run ${prev.runId} is already rolled back`);
+  if (prev.status === 'pending') throw new CloudyaError('E_RUN_STATE', `run ${prev.runId} never started; nothing to undo`);
+  // A crash mid-run or mid-rollback: treat as interrupted / rollback_failed so ROLLBACK is legal.
+  const status = prev.status === 'running' ? 'interrupted' : prev.status === 'rolling_back' ? 'rollback_failed' : prev.status;
+  const steps = Object.fromEntries(Object.entries(prev.steps).map(([id, s]) => [id, s.status === 'running' || s.status === 'retrying' ? { ...s, status: 'pending' as const } : s]));
+  return drive(opts, { ...prev, status, steps }, 'rollback');
+}
