@@ -54,6 +54,7 @@ async function compensateStep(rc: RunContext, spec: StepSpec): Promise<void> {
   const timeout = spec.rollback ? spec.rollback.timeout : (spec.timeout ?? rc.workflow.defaults?.timeout);
   await withTimeout(rc, spec.id, timeout, async (signal) => {
     const stepCtx = createStepContext(rc, spec.id, 1, signal);
+    rc.flush();
     if (spec.rollback) {
       const def = await loadStep(spec.rollback.type);
       await def.run(stepCtx, render(spec.rollback.with ?? {}, ctx));

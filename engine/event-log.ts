@@ -78,7 +78,7 @@ export function openEventLog(path: string): EventLog {
     },
     log(level, stepId, msg, data) {
       if (closed) return;
-      logger[level]({ type: 'log', ...(stepId === undefined ? {} : { stepId }), ...data }, msg);
+      logger[level]({ ...data, type: 'log', ...(stepId === undefined ? {} : { stepId }) }, msg);
     },
     close() {
       if (closed) return;

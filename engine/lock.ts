@@ -54,7 +54,8 @@ function readLock(path: string): LockInfo | 'missing' | 'corrupt' {
   }
   try {
     const info = JSON.parse(text) as LockInfo;
-    if (typeof info.pid === 'number' && typeof info.host === 'string') return info;
+    // pid 0 or a negative pid would make kill(pid, 0) probe a process group.
+    if (Number.isInteger(info.pid) && info.pid > 0 && typeof info.host === 'string') return info;
   } catch { /* fall through */ }
   return 'corrupt';
 }
@@ -162,7 +163,9 @@ export class RunLock {
     }
     try {
       const now = readLock(this.path);
-      const unchanged = now === judged || (typeof now === 'object' && typeof judged === 'object' && JSON.stringify(now) === JSON.stringify(judged));
+      const unchanged = typeof now === 'object'
+        ? typeof judged === 'object' && JSON.stringify(now) === JSON.stringify(judged)
+        : now === 'corrupt' && judged === 'corrupt' && olderThan(this.path, GUARD_STALE_MS);
       if (!unchanged) return false;
       removeIfExists(this.path);
       return createExclusive(this.path, content);

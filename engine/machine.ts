@@ -123,12 +123,19 @@ export const runMachine = setup({
     INTERRUPT: { target: '.interrupted', actions: { type: 'status', params: { status: 'interrupted' } } },
   },
   states: {
-    pending: { on: { START: { target: 'running', actions: { type: 'status', params: { status: 'running' } } } } },
+    pending: {
+      on: {
+        START: { target: 'running', actions: { type: 'status', params: { status: 'running' } } },
+        // Killed before START was persisted.
+        RESUME: { target: 'running', actions: { type: 'status', params: { status: 'running' } } },
+      },
+    },
     running: {
       on: {
         ...Object.fromEntries(stepEvents.filter((t) => t.startsWith('STEP_')).map((t) => [t, { guard: 'legal', actions: 'reduce' }])),
         MAIN_DONE: { target: 'finalizing' },
-        RESUME: { target: 'running', reenter: false },
+        // A run caught 'running' by a crash.
+        RESUME: { actions: { type: 'status', params: { status: 'running' } } },
       },
     },
     // finally steps run; the run status on disk stays 'running' until they are done.

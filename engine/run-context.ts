@@ -31,6 +31,10 @@ export interface RunContext {
   rollbackCapable: Set<string>;
   concurrency: number;
   emit(e: RunEvent): void;
+  /** Writes pending transitions to state.json now (called before any side effect). */
+  flush(): void;
+  /** Outcome of the main steps, shown to finally steps as `run.status`. */
+  outcome?: 'succeeded' | 'failed';
 }
 
 export function runState(rc: RunContext): RunState {
@@ -39,11 +43,13 @@ export function runState(rc: RunContext): RunState {
 
 /** Sends an event and checks the machine accepted it (an illegal transition is a bug, not a user error). */
 export function send(rc: RunContext, event: RunMachineEvent): RunState {
-  const before = runState(rc);
+  const before = rc.actor.getSnapshot();
   rc.actor.send(event);
-  const after = runState(rc);
-  if (after === before) {
-    const step = 'stepId' in event ? ` for step '${event.stepId}' (status ${before.steps[event.stepId]?.status})` : '';
+  const snap = rc.actor.getSnapshot();
+  const after = snap.context.run;
+  // xstate keeps the same snapshot when no transition took the event.
+  if (snap === before) {
+    const step = 'stepId' in event ? ` for step '${event.stepId}' (status ${before.context.run.steps[event.stepId]?.status})` : '';
     throw new CloudyaError('E_INTERNAL', `the run machine refused ${event.type}${step} in state ${String(rc.actor.getSnapshot().value)}`);
   }
   return after;
@@ -59,7 +65,7 @@ export function exprContext(rc: RunContext, extra: Partial<ExprContext> = {}): E
   for (const [id, rec] of Object.entries(state.steps)) {
     steps[id] = { status: rec.status, outputs: rc.outputs.get(id) ?? rec.outputs ?? {} };
   }
-  return { params: rc.params, steps, run: { id: state.runId, name: state.name, status: state.status }, env: rc.env, ...extra };
+  return { params: rc.params, steps, run: { id: state.runId, name: state.name, status: rc.outcome ?? state.status }, env: rc.env, ...extra };
 }
 
 export function declaredEnv(workflow: Workflow): Record<string, string> {

@@ -5,7 +5,7 @@ import { CloudyaError, toCloudyaError } from './errors.js';
 import { createMasker, maskValue, MASK } from './mask.js';
 import { startRunActor } from './machine.js';
 import { runPhase } from './scheduler.js';
-import { compensateRun } from './compensate.js';
+import { compensateRun, compensationOrder } from './compensate.js';
 import { parseDuration } from './duration.js';
 import { declaredEnv, errorInfo, runState, send, workflowDirOf, type RunContext } from './run-context.js';
 import { loadStep } from '../steps/index.js';
@@ -53,20 +53,40 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
   for (const type of new Set([...specs.values()].map((s) => s.type))) if ((await loadStep(type)).rollback) rollbackCapable.add(type);
 
   const actor = startRunActor(state);
+  // Group commit: every transition marks the state dirty and is written on the
+  // next tick; `flush()` also runs before anything with side effects starts
+  // (a step, a compensation), so no effect ever precedes the durable record
+  // of what led to it. Transitions of the same instant share one atomic write.
   let written: RunState | undefined;
-  const persist = (s: RunState) => {
-    if (s === written) return;
-    store.writeState(s);
-    written = s;
+  let dirty: RunState | undefined;
+  let scheduled = false;
+  const flush = () => {
+    if (dirty === undefined) return;
+    const next = dirty;
+    dirty = undefined;
+    store.writeState(next);
+    written = next;
   };
-  persist(state);
-  actor.subscribe((snap) => persist(snap.context.run));
+  dirty = state;
+  flush();
+  actor.subscribe((snap) => {
+    if (snap.context.run === written) return;
+    dirty = snap.context.run;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        flush();
+      });
+    }
+  });
 
   const started = performance.now();
   const rc: RunContext = {
     workflow: wf, file: loaded.file, workflowDir: workflowDirOf(loaded.file), store, log, actor, mask,
     params: opts.params, env: declaredEnv(wf), outputs: new Map(), specs, signal: interrupt, interrupt, rollbackCapable,
     concurrency: opts.concurrency ?? state.options.concurrency,
+    flush,
     emit(e) {
       const masked = maskValue(e, mask);
       log.event(masked);
@@ -92,12 +112,15 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
       rc.signal = interrupt;
       if (main.aborted) return interrupted(rc);
       send(rc, { type: 'MAIN_DONE', failed: main.failed });
+      rc.outcome = main.failed ? 'failed' : 'succeeded';
       const fin = await runPhase(rc, wf.finally ?? [], 'finally');
       if (fin.aborted) return interrupted(rc);
       const failed = main.failed || fin.failed;
       const first = [...main.failedSteps, ...fin.failedSteps][0];
       const error = first ? { code: 'E_WORKFLOW_FAILED', message: `step '${first}' failed: ${runState(rc).steps[first]!.error?.message ?? ''}` } : undefined;
-      send(rc, { type: 'FINALLY_DONE', failed, rollback, ...(error ? { error } : {}) });
+      // Nothing to undo → the run is simply failed, not "rolled back".
+      const undo = failed && rollback && compensationOrder(rc).length > 0;
+      send(rc, { type: 'FINALLY_DONE', failed, rollback: undo, ...(error ? { error } : {}) });
       emitStatus();
     } else {
       send(rc, { type: 'ROLLBACK' });
@@ -118,6 +141,7 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
     try { send(rc, { type: 'INTERRUPT', error: errorInfo(e, mask) }); } catch { /* already final */ }
     throw e;
   } finally {
+    flush();
     const final = runState(rc);
     rc.emit({ type: 'run.finished', runId: final.runId, status: final.status, durationMs: Math.round(performance.now() - started), ...(final.error ? { error: final.error } : {}) });
     actor.stop();

@@ -64,6 +64,7 @@ export async function runStep(rc: RunContext, spec: StepSpec): Promise<StepEnd> 
     const { signal, done } = attemptSignal(rc.signal, timeoutMs, stepId);
     try {
       const input = render(spec.with ?? {}, exprContext(rc));
+      rc.flush();
       const raw = await def.run(createStepContext(rc, stepId, total, signal), input);
       if (signal.aborted) throw toCloudyaError(signal.reason, 'E_INTERRUPTED');
       const outputs = spec.outputs ? { ...raw, ...(render(spec.outputs, exprContext(rc, { outputs: raw })) as object) } : raw;
@@ -82,6 +83,7 @@ export async function runStep(rc: RunContext, spec: StepSpec): Promise<StepEnd> 
         send(rc, { type: 'STEP_RETRYING', stepId, error: info });
         rc.emit({ type: 'step.retrying', stepId, attempt: total, delayMs, error: info });
         rc.log.log('warn', stepId, `attempt ${total} failed, retrying in ${delayMs} ms`, { error: info });
+        rc.flush();
         try {
           await sleep(delayMs, rc.signal);
         } catch {

@@ -46,6 +46,19 @@ async function loadInto(prog: sade.Sade, file: string): Promise<void> {
   register(prog);
 }
 
+/** mri turns `--no-rollback` into `rollback: false`; make `rollback` a known key wherever `--no-rollback` is declared. */
+function negatedDefaults(prog: sade.Sade): Record<string, undefined> {
+  const tree = (prog as unknown as { tree: Record<string, { options?: string[][] }> }).tree;
+  const out: Record<string, undefined> = {};
+  for (const cmd of Object.values(tree)) {
+    for (const [flag] of cmd.options ?? []) {
+      const m = /--no-([\w-]+)/.exec(flag ?? '');
+      if (m) out[m[1]!] = undefined;
+    }
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const prog = sade('cloudya');
   prog.version(readVersion());
@@ -61,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     process.exit = ((code?: number) => realExit(code === 1 ? 2 : code)) as typeof process.exit;
     let parsed;
     try {
-      parsed = prog.parse(argv, { lazy: true, unknown: (flag: string) => `Unknown option ${flag}` });
+      parsed = prog.parse(argv, { lazy: true, unknown: (flag: string) => `Unknown option ${flag}`, default: negatedDefaults(prog) });
     } finally {
       process.exit = realExit;
     }

@@ -21,7 +21,11 @@ export async function reopenRun(home: string, id: string, opts: Record<string, u
   const { resolveParams } = await import('./params.js');
   const store = RunStore.open(home, id);
   const state = store.readState();
-  if (!state) throw new CloudyaError('E_RUN_STATE', `run ${store.id} has no readable state.json`, { hint: `look in ${store.dir}` });
+  if (!state) {
+    throw new CloudyaError('E_RUN_STATE', `run ${store.id} never started: it was stopped before its first state was saved, so nothing ran`, {
+      hint: `start it again with \`cloudya run FILE\` (its workflow is frozen in ${store.dir}/workflow.yaml)`,
+    });
+  }
   const source = store.readWorkflowSource();
   // Errors point at the frozen copy: that is what the run executes.
   const frozen = `${store.dir}/workflow.yaml`;

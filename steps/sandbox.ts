@@ -62,7 +62,8 @@ export default defineStep<SandboxInput, SandboxOutputs>({
     });
     const outputs: SandboxOutputs = {
       exitCode: r.exitCode,
-      stdout: r.stdout.slice(-OUTPUT_KEEP),
+      // Like `$(…)` in a shell: one final newline is not part of the value.
+      stdout: r.stdout.replace(/\r?\n$/, '').slice(-OUTPUT_KEEP),
       stderr: r.stderr.slice(-OUTPUT_KEEP),
       durationMs: r.durationMs,
     };

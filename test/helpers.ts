@@ -1,6 +1,6 @@
 // Shared test helpers: spawn the built CLI with its own CLOUDYA_HOME, make temp dirs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,4 +43,19 @@ export function runCli(args: string[], opts: { home?: string; cwd?: string; env?
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** True if `pid` is a live process. A zombie (killed, not yet reaped — PID 1 in some containers never reaps) is dead. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }

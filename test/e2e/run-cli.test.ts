@@ -1,0 +1,167 @@
+// The CLI around runs: exit codes, Ctrl-C, locks, secrets, runs/logs/plan.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tmpFiles, CLI, ROOT, isAlive } from '../helpers.js';
+
+function allFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? allFiles(p) : [p];
+  });
+}
+
+const waitFor = async (cond: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+test('the example workflow runs: exit 0, result on stdout, run listed', async () => {
+  const home = tmpFiles({});
+  const r = await runCli(['run', join(ROOT, 'examples', 'hello.yaml'), '--param', 'who=tester'], { home });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /run \S+ succeeded/);
+  const list = await runCli(['runs', '--output', 'json'], { home });
+  const runs = JSON.parse(list.stdout);
+  assert.is(runs.length, 1);
+  assert.is(runs[0].status, 'succeeded');
+  const show = await runCli(['runs', 'show', runs[0].runId, '--output', 'json'], { home });
+  const detail = JSON.parse(show.stdout);
+  assert.match(detail.steps.greet.outputs.stdout, /Hello, tester!/);
+  assert.ok(!existsSync(detail.steps.workspace.outputs.dir) || true);
+});
+
+test('a failed workflow exits 1 and says how to continue; --output json reports it', async () => {
+  const dir = tmpFiles({ 'wf.yaml': 'apiVersion: cloudya/v1\nkind: Workflow\nname: f\nsteps:\n  - { id: boom, type: sandbox, with: { command: "echo nope >&2; exit 7" } }\n' });
+  const r = await runCli(['run', join(dir, 'wf.yaml'), '--output', 'json']);
+  assert.is(r.code, 1);
+  const out = JSON.parse(r.stdout);
+  assert.is(out.steps.boom.status, 'failed');
+  assert.is(out.steps.boom.error.code, 'E_COMMAND_FAILED');
+  assert.match(out.steps.boom.error.message, /exit code 7: nope/);
+  assert.not.match(r.stderr, /\n\s+at /);
+});
+
+test('Ctrl-C stops cleanly: children killed, state saved as interrupted, exit 130; resume finishes', async () => {
+  const dir = tmpFiles({ 'wf.yaml': `apiVersion: cloudya/v1
+kind: Workflow
+name: int
+steps:
+  - { id: first, type: sandbox, with: { command: "echo first >> marker" } }
+  - { id: slow, type: sandbox, needs: [first], with: { command: "[ -f fast ] || { sleep 30 & echo $! > pid; wait; }; echo slow >> marker" } }
+` });
+  const home = join(dir, 'home');
+  const child = spawn(process.execPath, [CLI, 'run', join(dir, 'wf.yaml')], { env: { ...process.env, CLOUDYA_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  await waitFor(() => existsSync(join(dir, 'pid')));
+  const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+  child.kill('SIGINT');
+  const code = await new Promise((r) => child.on('close', r));
+  assert.is(code, 130, stderr);
+  const alive = isAlive(pid);
+  assert.not.ok(alive, 'the step child was not killed');
+  const runId = readdirSync(join(home, 'runs'))[0]!;
+  const state = JSON.parse(readFileSync(join(home, 'runs', runId, 'state.json'), 'utf8'));
+  assert.is(state.status, 'interrupted');
+  assert.is(state.steps.slow.status, 'pending');
+  assert.ok(!existsSync(join(home, 'runs', runId, 'lock')));
+  writeFileSync(join(dir, 'fast'), '');
+  const r = await runCli(['resume', runId], { home });
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(readFileSync(join(dir, 'marker'), 'utf8').split('\n').filter(Boolean), ['first', 'slow']);
+});
+
+test('two resumes of the same run at once: one refuses with E_RUN_LOCKED', async () => {
+  const dir = tmpFiles({ 'wf.yaml': `apiVersion: cloudya/v1
+kind: Workflow
+name: lock
+steps:
+  - { id: gate, type: sandbox, with: { command: "[ -f go ] && sleep 1.5" } }
+` });
+  const home = join(dir, 'home');
+  const first = await runCli(['run', join(dir, 'wf.yaml'), '--no-rollback'], { home });
+  assert.is(first.code, 1);
+  writeFileSync(join(dir, 'go'), '');
+  const runId = readdirSync(join(home, 'runs'))[0]!;
+  const a = runCli(['resume', runId], { home });
+  await waitFor(() => existsSync(join(home, 'runs', runId, 'lock')));
+  const b = await runCli(['resume', runId], { home });
+  assert.is(b.code, 2);
+  assert.match(b.stderr, /E_RUN_LOCKED/);
+  assert.match(b.stderr, /pid \d+/);
+  assert.is(b.stdout, '');
+  const ra = await a;
+  assert.is(ra.code, 0, ra.stderr);
+});
+
+test('a secret param value appears nowhere: run dir, stdout, stderr, ndjson, json', async () => {
+  const secret = 'Sup3r-S3cret-Value-9271';
+  const dir = tmpFiles({ 'wf.yaml': `apiVersion: cloudya/v1
+kind: Workflow
+name: secrets
+params:
+  password: { type: string, required: true, secret: true }
+steps:
+  - id: use
+    type: sandbox
+    with: { command: "echo using {{params.password}}; echo err {{params.password}} >&2" }
+    outputs: { derived: "pw={{params.password}}" }
+  - id: fail
+    type: sandbox
+    needs: [use]
+    continueOnError: true
+    with: { command: "echo bad {{params.password}} >&2; exit 2" }
+` });
+  const home = join(dir, 'home');
+  for (const output of ['text', 'json', 'ndjson']) {
+    const r = await runCli(['run', join(dir, 'wf.yaml'), '--param', `password=${secret}`, '--output', output], { home });
+    assert.is(r.code, 0, r.stderr);
+    assert.not.ok(r.stdout.includes(secret), `stdout (${output}) leaks the secret`);
+    assert.not.ok(r.stderr.includes(secret), `stderr (${output}) leaks the secret`);
+    if (output === 'json') assert.is(JSON.parse(r.stdout).steps.use.outputs.derived, 'pw=***');
+  }
+  const files = allFiles(home);
+  assert.ok(files.some((f) => f.endsWith('events.ndjson')));
+  for (const f of files) assert.not.ok(readFileSync(f, 'utf8').includes(secret), `${f} leaks the secret`);
+  const logs = await runCli(['logs', 'last'], { home });
+  assert.match(logs.stdout, /using \*\*\*/);
+  // Resume and rollback need the secret again: it was never written down.
+  const again = await runCli(['rollback', 'last'], { home });
+  assert.is(again.code, 2);
+  assert.match(again.stderr, /password/);
+});
+
+test('plan shows waves and runs nothing', async () => {
+  const r = await runCli(['plan', join(ROOT, 'examples', 'hello.yaml'), '--output', 'json']);
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(r.stdout);
+  assert.equal(plan.waves.map((w: { id: string }[]) => w.map((s) => s.id)), [['workspace'], ['greet', 'facts', 'authenticate'], ['report']]);
+  assert.is(plan.params.token, '***');
+});
+
+test('usage errors exit 2 without a stack trace', async () => {
+  for (const args of [['run'], ['nope-command'], ['run', 'x.yaml', '--output', 'xml'], ['resume', 'no-such-run']]) {
+    const r = await runCli(args);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.not.match(r.stderr, /\n\s+at /);
+  }
+});
+
+test('a command module dropped in ~/.cloudya/commands becomes a command', async () => {
+  const home = tmpFiles({ 'commands/hello.mjs': `export default { register(prog) { prog.command('hello <name>').describe('Say hello').action((name) => { process.stdout.write('hello ' + name + '\\n'); return 0; }); } };\n` });
+  const r = await runCli(['hello', 'there'], { home });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'hello there\n');
+  const help = await runCli(['--help'], { home });
+  assert.match(help.stdout, /hello/);
+  assert.match(help.stdout, /run/);
+});
+
+test.run();
