@@ -40,15 +40,18 @@ const LEGAL_FROM: Record<StepEvent['type'], readonly StepStatus[]> = {
   COMP_FAILED: ['compensating'],
 };
 
-function patchStep(run: RunState, stepId: string, patch: (s: StepRecord) => StepRecord, extra: Partial<RunState> = {}): RunState {
-  const prev = run.steps[stepId]!;
-  return { ...run, ...extra, seq: run.seq + 1, updatedAt: new Date().toISOString(), steps: { ...run.steps, [stepId]: patch(prev) } };
+// A transition replaces one StepRecord by a new object (the store caches each
+// record's JSON by identity) and returns a new RunState. The steps map itself
+// is updated in place: copying a 1000-key map on every transition made runs
+// O(n²). Only the latest snapshot is ever read, so nothing sees the old map.
+function patchStep(run: RunState, stepId: string, patch: (s: StepRecord) => StepRecord): RunState {
+  run.steps[stepId] = patch(run.steps[stepId]!);
+  return { ...run, seq: run.seq + 1, updatedAt: new Date().toISOString() };
 }
 
+/** Completion order for reverse-order compensation: the transition number is unique and increasing. */
 function nextCompletedSeq(run: RunState): number {
-  let max = 0;
-  for (const s of Object.values(run.steps)) if (s.completedSeq !== undefined && s.completedSeq > max) max = s.completedSeq;
-  return max + 1;
+  return run.seq + 1;
 }
 
 function reduceStep(run: RunState, e: StepEvent): RunState {

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { RunActor, RunMachineEvent } from './machine.js';
 import type { RunStore, EventLog } from './store.js';
 import type { RunEvent, ErrorInfo } from './events.js';
-import type { RunState } from './state.js';
+import type { RunState, StepRecord } from './state.js';
 import type { StepSpec, Workflow } from './types.js';
 import type { Masker } from './mask.js';
 import type { ExprContext } from './expressions.js';
@@ -33,6 +33,8 @@ export interface RunContext {
   emit(e: RunEvent): void;
   /** Writes pending transitions to state.json now (called before any side effect). */
   flush(): void;
+  /** Cache of the `steps` expression context (see stepsView). */
+  view?: ExprContext['steps'];
   /** Outcome of the main steps, shown to finally steps as `run.status`. */
   outcome?: 'succeeded' | 'failed';
 }
@@ -52,6 +54,7 @@ export function send(rc: RunContext, event: RunMachineEvent): RunState {
     const step = 'stepId' in event ? ` for step '${event.stepId}' (status ${before.context.run.steps[event.stepId]?.status})` : '';
     throw new CloudyaError('E_INTERNAL', `the run machine refused ${event.type}${step} in state ${String(rc.actor.getSnapshot().value)}`);
   }
+  if ('stepId' in event) refreshView(rc, event.stepId, after.steps[event.stepId]);
   return after;
 }
 
@@ -59,13 +62,23 @@ export function errorInfo(err: CloudyaError, mask: Masker): ErrorInfo {
   return { code: err.code, message: mask(err.message), ...(err.hint ? { hint: mask(err.hint) } : {}) };
 }
 
+/** What `{{steps.X…}}` reads; kept up to date by `send`, so building a context is O(1). */
+export function stepsView(rc: RunContext): ExprContext['steps'] {
+  if (!rc.view) {
+    rc.view = {};
+    for (const [id, rec] of Object.entries(runState(rc).steps)) refreshView(rc, id, rec);
+  }
+  return rc.view;
+}
+
+function refreshView(rc: RunContext, id: string, rec: StepRecord | undefined): void {
+  if (!rc.view || !rec) return;
+  rc.view[id] = { status: rec.status, outputs: rc.outputs.get(id) ?? rec.outputs ?? {} };
+}
+
 export function exprContext(rc: RunContext, extra: Partial<ExprContext> = {}): ExprContext {
   const state = runState(rc);
-  const steps: ExprContext['steps'] = {};
-  for (const [id, rec] of Object.entries(state.steps)) {
-    steps[id] = { status: rec.status, outputs: rc.outputs.get(id) ?? rec.outputs ?? {} };
-  }
-  return { params: rc.params, steps, run: { id: state.runId, name: state.name, status: rc.outcome ?? state.status }, env: rc.env, ...extra };
+  return { params: rc.params, steps: stepsView(rc), run: { id: state.runId, name: state.name, status: rc.outcome ?? state.status }, env: rc.env, ...extra };
 }
 
 export function declaredEnv(workflow: Workflow): Record<string, string> {

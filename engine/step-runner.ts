@@ -10,6 +10,14 @@ import { createStepContext } from './step-context.js';
 import { errorInfo, exprContext, runState, send, type RunContext } from './run-context.js';
 import type { StepSpec } from './types.js';
 
+const hasExpr = new WeakMap<StepSpec, boolean>();
+/** Most `with:` blocks have no expression: skip building the context for them. */
+function usesExpressions(spec: StepSpec): boolean {
+  let v = hasExpr.get(spec);
+  if (v === undefined) hasExpr.set(spec, (v = JSON.stringify(spec.with ?? {}).includes('{{')));
+  return v;
+}
+
 export type StepEnd = 'succeeded' | 'failed' | 'continued' | 'skipped' | 'aborted';
 
 function evalWhen(rc: RunContext, spec: StepSpec): boolean {
@@ -63,7 +71,7 @@ export async function runStep(rc: RunContext, spec: StepSpec): Promise<StepEnd> 
     rc.emit({ type: 'step.started', stepId, attempt: total });
     const { signal, done } = attemptSignal(rc.signal, timeoutMs, stepId);
     try {
-      const input = render(spec.with ?? {}, exprContext(rc));
+      const input = usesExpressions(spec) ? render(spec.with ?? {}, exprContext(rc)) : (spec.with ?? {});
       rc.flush();
       const raw = await def.run(createStepContext(rc, stepId, total, signal), input);
       if (signal.aborted) throw toCloudyaError(signal.reason, 'E_INTERRUPTED');

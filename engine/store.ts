@@ -11,7 +11,8 @@ import { CloudyaError } from './errors.js';
 import { openEventLog, type EventLog } from './event-log.js';
 import { RunLock, type LockResult } from './lock.js';
 import type { RunState } from './state.js';
-import { fsyncDir, writeAtomic, writeStateFile } from './state-file.js';
+import { fsyncDir, writeAtomic } from './state-file.js';
+import { StateWriter, replayJournal } from './state-journal.js';
 
 export { readEvents, type EventLog, type LogLevel } from './event-log.js';
 export type { LockInfo, LockResult } from './lock.js';
@@ -54,6 +55,7 @@ export class RunStore {
   private readonly lock: RunLock;
   private readonly syncDir: boolean;
   private tmpCleaned = false;
+  private writer: StateWriter | undefined;
 
   private constructor(home: string, id: string, options: RunStoreOptions = {}) {
     this.id = id;
@@ -157,14 +159,13 @@ export class RunStore {
     if (state?.version !== 1 || typeof state.steps !== 'object') {
       throw new CloudyaError('E_RUN_STATE', `state.json of run ${this.id} is not a cloudya v1 run state`, { hint: `inspect ${join(this.dir, 'state.json')}` });
     }
-    return state;
+    return replayJournal(this.dir, state);
   }
 
   /** Atomically replaces state.json (temp file in the same dir, fsync, rename; fsync of the dir with `syncDir`). Sync. */
   writeState(state: RunState): void {
-    const path = join(this.dir, 'state.json');
     if (!this.tmpCleaned) this.removeLeftoverTemps();
-    writeStateFile(path, state, this.syncDir ? this.dir : undefined);
+    (this.writer ??= new StateWriter(this.dir, this.syncDir)).write(state);
   }
 
   private removeLeftoverTemps(): void {

@@ -99,6 +99,27 @@ function stepSchema(types: readonly string[]): Record<string, unknown> {
   };
 }
 
+const EXPRESSION = { type: 'string', pattern: '\\{\\{', description: 'An expression, rendered when the step runs' };
+const VALUE_KEYWORDS = ['type', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems'];
+
+/**
+ * For editors: a `with:` value may be an expression (`"{{params.codes}}"`) wherever the
+ * schema expects something else, since it gets its real value when the step runs.
+ */
+export function allowExpressions(schema: unknown, root = true): unknown {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const s: Record<string, unknown> = { ...(schema as Record<string, unknown>) };
+  const map = (v: unknown) => Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, allowExpressions(x, false)]));
+  if (s.properties) s.properties = map(s.properties);
+  if (s.patternProperties) s.patternProperties = map(s.patternProperties);
+  if (s.additionalProperties && typeof s.additionalProperties === 'object') s.additionalProperties = allowExpressions(s.additionalProperties, false);
+  if (s.items && typeof s.items === 'object') s.items = allowExpressions(s.items, false);
+  const plainString = s.type === 'string' && !['enum', 'const', 'pattern', 'maxLength'].some((k) => k in s);
+  if (root || plainString || !VALUE_KEYWORDS.some((k) => k in s)) return s;
+  const { description, ...rest } = s;
+  return { ...(description !== undefined ? { description } : {}), anyOf: [rest, EXPRESSION] };
+}
+
 /**
  * The whole workflow schema. With `stepSchemas` (type → schema of its `with:` block),
  * each step's `with:` is also described for its type, for editors.
@@ -108,7 +129,7 @@ export function buildWorkflowSchema(stepSchemas: Record<string, object> = {}): R
   const step = stepSchema(types);
   const defs: Record<string, unknown> = { duration, retry: retryPolicy, param, step };
   if (types.length) {
-    for (const t of types) defs[`with-${t}`] = stepSchemas[t];
+    for (const t of types) defs[`with-${t}`] = allowExpressions(stepSchemas[t]);
     step.allOf = types.map((t) => ({
       if: { properties: { type: { const: t } }, required: ['type'] },
       then: { properties: { with: { $ref: `#/$defs/with-${t}` } } },

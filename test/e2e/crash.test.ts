@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { copyFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tmpDir, FIXTURES } from '../helpers.js';
+import { RunStore } from '../../engine/store.js';
 
 const STEPS = ['s1', 's2', 's3a', 's3b', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 's12'];
 
@@ -25,13 +26,15 @@ function counts(dir: string): Map<string, number> {
   return m;
 }
 
-/** The run's state, or undefined when it was killed before its first state write (it never started). */
+/** The run's state (state.json + journal), or undefined when it was killed before its first state write. */
 function stateOf(home: string): Record<string, any> | undefined {
   const runs = existsSync(join(home, 'runs')) ? readdirSync(join(home, 'runs')) : [];
   assert.ok(runs.length <= 1);
   const file = join(home, 'runs', runs[0] ?? '-', 'state.json');
-  // Must always parse when it exists: that is the point.
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  if (!existsSync(file)) return undefined;
+  // state.json must always parse on its own: that is the point.
+  JSON.parse(readFileSync(file, 'utf8'));
+  return RunStore.open(home, runs[0]!).readState();
 }
 
 // How many state writes a clean run makes (counted once, so the kill points cover all of them).
@@ -46,18 +49,20 @@ test('a clean run of the crash workflow succeeds', async () => {
   assert.ok(totalWrites >= 20, `expected at least 20 transitions, got ${totalWrites}`);
 });
 
-for (const mode of ['kill-after-write', 'kill-before-rename'] as const) {
-  test(`SIGKILL at every transition (${mode}): state parses, resume completes, each step ran once`, async () => {
+// 'snapshot': state.json replaced on every write (small runs); 'journal': appends to
+// state.journal folded into state.json (large runs), forced here with a test hook.
+for (const [store, storeEnv] of [['snapshot', {}], ['journal', { CLOUDYA_STATE_SMALL_BYTES: '0' }]] as const) for (const mode of ['kill-after-write', 'kill-before-rename'] as const) {
+  test(`SIGKILL at every state write (${store}, ${mode}): state parses, resume completes, each step ran once`, async () => {
     for (let n = 1; n <= totalWrites; n++) {
       const { dir, home, wf } = setup();
-      const first = await runCli(['run', wf], { home, env: { CLOUDYA_FAULT: `${mode}:${n}` } });
-      if (first.signal === 'SIGKILL') killPoints.push(`${mode}:${n}`);
+      const first = await runCli(['run', wf], { home, env: { ...storeEnv, CLOUDYA_FAULT: `${mode}:${n}` } });
+      if (first.signal === 'SIGKILL') killPoints.push(`${store}/${mode}:${n}`);
       else assert.is(first.code, 0, `point ${n}: ${first.stderr}`);
       let before = stateOf(home);
       if (!before) {
         // Killed before anything was recorded: nothing may have run; the run is started again.
         assert.is(counts(dir).size, 0, `point ${n}: steps ran but no state was saved`);
-        const again = await runCli(['resume', 'last'], { home });
+        const again = await runCli(['resume', 'last'], { home, env: storeEnv });
         assert.is(again.code, 2, `point ${n}: resuming a run with no state should be refused`);
         assert.match(again.stderr, /E_RUN_NOT_FOUND|never started/);
         continue;
@@ -65,7 +70,7 @@ for (const mode of ['kill-after-write', 'kill-before-rename'] as const) {
       const doneBefore = Object.entries(before.steps).filter(([, s]: [string, any]) => s.status === 'succeeded').map(([id]) => id);
       for (const id of doneBefore) assert.is(counts(dir).get(id), 1, `point ${n}: ${id} recorded succeeded but marker count is ${counts(dir).get(id)}`);
       if (before.status !== 'succeeded') {
-        const r = await runCli(['resume', 'last'], { home });
+        const r = await runCli(['resume', 'last'], { home, env: storeEnv });
         assert.is(r.code, 0, `point ${n}: resume failed: ${r.stderr}`);
       }
       const after = stateOf(home)!;

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, tmpDir } from '../helpers.js';
+import { FIXTURES, ROOT, tmpDir } from '../helpers.js';
 import { checkWorkflowSource, loadWorkflow, validateWorkflow, validatorOrigin } from '../../engine/validate.js';
 import { parseWorkflowSource, readWorkflowFile } from '../../engine/load.js';
 import { locate } from '../../engine/locate.js';
@@ -268,6 +268,29 @@ test('the fast reference scan agrees with the expression parser', () => {
   ];
   for (const s of samples) assert.equal(simpleReferences(s), extractReferences(s), s);
   for (const s of ['{{eq params.x 1}}', '{{#if params.x}}y{{/if}}', '{{{params.x}}}', '{{params}}', '\\{{params.x}}']) assert.is(simpleReferences(s), undefined, s);
+});
+
+test('the published schema (with per-type with: blocks) accepts the fixtures that are valid and rejects bad with: blocks', async () => {
+  const { default: Ajv2020 } = (await import('ajv/dist/2020.js')) as unknown as { default: new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] } } };
+  const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'workflow.schema.json'), 'utf8')) as Record<string, unknown>;
+  assert.is(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  const validate = new Ajv2020({ allErrors: true, allowUnionTypes: true }).compile(schema);
+  const valid = parseWorkflowSource('v', readFileSync(fixture('valid'), 'utf8'));
+  assert.ok(validate(valid), JSON.stringify(validate.errors));
+  const badWith = parseWorkflowSource('v', readFileSync(fixture('unknown-with-key'), 'utf8'));
+  assert.not.ok(validate(badWith));
+});
+
+test('compiling at run time (when dist/engine/validators.js is missing) gives the same verdicts', async () => {
+  const { compileValidators } = await import('../../engine/schema-compile.js');
+  const { default: sandbox } = await import('../../steps/sandbox.js');
+  const v = await compileValidators({ sandbox: sandbox.schema as object });
+  for (const name of ['valid', 'unknown-top-key', 'wrong-type']) {
+    const data = parseWorkflowSource('v', readFileSync(fixture(name), 'utf8'));
+    assert.is(v.document(data), name === 'valid', name);
+  }
+  assert.is(v.with.sandbox!({ command: 'x' }), true);
+  assert.is(v.with.sandbox!({ comand: 'x' }), false);
 });
 
 test('a generated 1000-step workflow validates', () => {

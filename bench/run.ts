@@ -1,0 +1,85 @@
+// npm run bench — prints the figures the README records. Times whole processes
+// (median of several runs) so startup costs count, as a user would feel them.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'dist', 'src', 'cli.js');
+const work = mkdtempSync(join(tmpdir(), 'cloudya-bench-'));
+const env = { ...process.env, CLOUDYA_HOME: join(work, 'home'), NO_COLOR: '1' };
+
+function time(args: string[], runs: number, opts: { input?: string } = {}): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(args[0]!, args.slice(1), { env, stdio: ['pipe', 'ignore', 'pipe'], input: opts.input ?? '' });
+    samples.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(0, 500)}`);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+function workflow(n: number, chain: boolean, concurrency: number): string {
+  let s = `apiVersion: cloudya/v1\nkind: Workflow\nname: bench-${n}\nconcurrency: ${concurrency}\nsteps:\n`;
+  for (let i = 0; i < n; i++) s += `  - id: s${i}\n    type: sandbox\n${chain && i ? `    needs: [s${i - 1}]\n` : ''}    with: { argv: ["true"] }\n`;
+  return s;
+}
+
+function richWorkflow(n: number): string {
+  let s = 'apiVersion: cloudya/v1\nkind: Workflow\nname: big\nparams:\n  x: { type: string, default: hi }\ndefaults:\n  timeout: 5m\nsteps:\n';
+  for (let i = 0; i < n; i++) {
+    s += `  - id: s${i}\n    type: sandbox\n${i ? `    needs: [s${i - 1}]\n` : ''}    with:\n      command: "echo {{params.x}} ${i}${i ? ` {{steps.s${i - 1}.outputs.exitCode}}` : ''}"\n      env: { A: "1", B: "two" }\n    retry: { attempts: 3, backoff: exponential, delay: 1s }\n    timeout: 30s\n`;
+  }
+  return s;
+}
+
+// A baseline that spawns the same processes with the same library (execa), N at a time.
+const baseline = (n: number, conc: number) => `
+const { execa } = await import('execa');
+let next = 0;
+await Promise.all(Array.from({ length: ${conc} }, async () => { while (next++ < ${n}) await execa('true', [], { detached: true, reject: false, buffer: false, stdin: 'ignore' }); }));
+`;
+const rawBaseline = (n: number, conc: number) => `
+const { spawn } = await import('node:child_process');
+let next = 0;
+const one = () => new Promise((r) => spawn('true', [], { stdio: 'ignore' }).on('close', r));
+await Promise.all(Array.from({ length: ${conc} }, async () => { while (next++ < ${n}) await one(); }));
+`;
+
+const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+const lines: string[] = [];
+const report = (label: string, value: string) => {
+  lines.push(`${label.padEnd(58)} ${value}`);
+  process.stdout.write(`${label.padEnd(58)} ${value}\n`);
+};
+
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+process.stdout.write(`cloudya bench (median of ${runs} runs unless noted; ${process.version}, ${process.arch})\n\n`);
+
+const nodeFloor = time([process.execPath, '-e', '0'], runs * 3);
+const version = time([process.execPath, cli, '--version'], runs * 3);
+report('node -e 0', fmt(nodeFloor));
+report('cloudya --version (cold process)', `${fmt(version)}  (${(version / nodeFloor).toFixed(2)}× node -e 0; target ≤ 1.5×)`);
+
+const big = join(work, 'big.yaml');
+writeFileSync(big, richWorkflow(1000));
+const validate = time([process.execPath, cli, 'validate', big], runs);
+report('cloudya validate, 1000-step workflow (whole process)', `${fmt(validate)}  (target < 500 ms)`);
+
+for (const [label, chain, conc] of [['1000 sequential no-op steps', true, 1], ['1000 independent no-op steps, concurrency 8', false, 8]] as const) {
+  const file = join(work, `wf-${conc}.yaml`);
+  writeFileSync(file, workflow(1000, chain, conc));
+  const r = Math.max(1, Math.min(3, runs));
+  const engine = time([process.execPath, cli, 'run', file, '--output', 'json'], r);
+  const direct = time([process.execPath, '--input-type=module', '-e', baseline(1000, conc)], r);
+  const raw = time([process.execPath, '--input-type=module', '-e', rawBaseline(1000, conc)], r);
+  report(`${label}: cloudya run`, fmt(engine));
+  report(`${label}: same spawns with execa, no engine`, fmt(direct));
+  report(`${label}: engine overhead per step (vs execa)`, `${fmt((engine - direct) / 1000)}  (target < 2 ms, state persisted)`);
+  report(`${label}: overhead per step vs raw child_process`, fmt((engine - raw) / 1000));
+}
+rmSync(work, { recursive: true, force: true });
