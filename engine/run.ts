@@ -44,8 +44,14 @@ export function initialState(runId: string, loaded: LoadedWorkflow, params: Reco
 async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resume' | 'rollback'): Promise<RunState> {
   const { store, loaded } = opts;
   const wf = loaded.workflow;
-  store.acquireLock();
+  const lock = store.acquireLock();
   const log = await store.openEventLog();
+  if (lock.staleFrom) {
+    const { pid, host, startedAt } = lock.staleFrom;
+    const msg = `took over the lock of pid ${pid} on ${host} (since ${startedAt}): that process is gone`;
+    log.log('warn', undefined, msg);
+    process.stderr.write(`warning: ${msg}\n`);
+  }
   const mask = createMasker(opts.secrets.map((k) => opts.params[k]));
   const interrupt = opts.signal ?? new AbortController().signal;
   const specs = new Map<string, StepSpec>([...wf.steps, ...(wf.finally ?? [])].map((s) => [s.id, s]));
