@@ -10,5 +10,13 @@ if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') {
   process.exit(0);
 }
 
+// `cloudya runs | head`: a reader that goes away is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const { main } = await import('./main.js');
 process.exitCode = await main(process.argv);

@@ -72,6 +72,8 @@ for (const [store, storeEnv] of [['snapshot', {}], ['journal', { CLOUDYA_STATE_S
       if (before.status !== 'succeeded') {
         const r = await runCli(['resume', 'last'], { home, env: storeEnv });
         assert.is(r.code, 0, `point ${n}: resume failed: ${r.stderr}`);
+        // The killed process left its lock behind; it is detected as stale and taken over.
+        if (first.signal === 'SIGKILL') assert.match(r.stderr, /took over the lock of pid \d+/, `point ${n}`);
       }
       const after = stateOf(home)!;
       assert.is(after.status, 'succeeded', `point ${n}`);

@@ -164,4 +164,14 @@ test('a command module dropped in ~/.cloudya/commands becomes a command', async 
   assert.match(help.stdout, /run/);
 });
 
+test('a reader that closes the pipe early (| head) is not an error', async () => {
+  const { spawnSync } = await import('node:child_process');
+  // 400 problems → 400 separate writes, most of them after `head` has gone.
+  const steps = Array.from({ length: 400 }, (_, i) => `  - { id: s${i}, type: sandbox, bogus: 1, with: { command: "true" } }`).join('\n');
+  const dir = tmpFiles({ 'wf.yaml': `apiVersion: cloudya/v1\nkind: Workflow\nname: many\nsteps:\n${steps}\n` });
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" validate wf.yaml --format github | head -c 7; exit \${PIPESTATUS:-0}`], { cwd: dir, env: { ...process.env, CLOUDYA_HOME: dir }, encoding: 'utf8' });
+  assert.is(r.stdout, '::error');
+  assert.not.match(r.stderr, /EPIPE|\n\s+at /);
+});
+
 test.run();
