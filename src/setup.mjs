@@ -32,9 +32,11 @@ if (debs.length > 0) {
   if (has('apt-get') && process.getuid?.() === 0) {
     say(`installing Debian packages: ${debs.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const upd = spawnSync('apt-get', ['update', '-qq'], { stdio: quiet ? 'ignore' : 'inherit', env });
+    // Wait for another apt/dpkg (unattended upgrades, a parallel setup) instead of failing.
+    const aptLock = ["-o", "DPkg::Lock::Timeout=600"];
+    const upd = spawnSync('apt-get', [...aptLock, 'update', '-qq'], { stdio: quiet ? 'ignore' : 'inherit', env });
     if (upd.status !== 0) say('apt-get update failed; trying the install with the cached lists');
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...debs], { env });
+    run('apt-get', [...aptLock, 'install', '-y', '-qq', '--no-install-recommends', ...debs], { env });
   } else {
     say(`missing ${debs.join(', ')}: install them with your package manager (e.g. sudo apt-get install ${debs.join(' ')})`);
   }
