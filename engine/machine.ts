@@ -94,7 +94,16 @@ function withStatus(run: RunState, status: RunStatus, error?: ErrorInfo): RunSta
     updatedAt: now,
     ...(status === 'running' && !run.startedAt ? { startedAt: now } : {}),
     ...(terminal ? { endedAt: now } : {}),
-    ...(error ? { error } : status === 'rolling_back' || status === 'rolled_back' || status === 'rollback_failed' ? (run.error ? { error: run.error } : {}) : {}),
+    // Rolling back keeps the failure that caused it; a finished rollback reports that
+    // failure again rather than an older E_ROLLBACK_FAILED.
+    ...(error
+      ? { error }
+      : status === 'rolled_back' && run.error?.code === 'E_ROLLBACK_FAILED'
+        ? (run.failure ? { error: run.failure } : {})
+        : (status === 'rolling_back' || status === 'rolled_back' || status === 'rollback_failed') && run.error
+          ? { error: run.error }
+          : {}),
+    ...(error?.code === 'E_WORKFLOW_FAILED' ? { failure: error } : {}),
   };
 }
 

@@ -12,7 +12,7 @@ import { loadStep } from '../steps/index.js';
 import type { RunStore } from './store.js';
 import type { RunEvent } from './events.js';
 import type { RunState, StepRecord } from './state.js';
-import type { LoadedWorkflow, StepSpec } from './types.js';
+import type { LoadedWorkflow, StepSpec, Workflow } from './types.js';
 
 export interface DriveOptions {
   store: RunStore;
@@ -37,7 +37,14 @@ export function initialState(runId: string, loaded: LoadedWorkflow, params: Reco
       order.push(s.id);
     }
   }
-  const stored = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, secrets.includes(k) ? MASK : v]));
+  // A secret is stored as '***' when it was given (it must be given again to resume);
+  // one left at its default is not stored at all (the default applies again).
+  const defaults = loaded.workflow.params ?? {};
+  const stored = Object.fromEntries(
+    Object.entries(params)
+      .filter(([k, v]) => !(secrets.includes(k) && JSON.stringify(v) === JSON.stringify(defaults[k]?.default)))
+      .map(([k, v]) => [k, secrets.includes(k) ? MASK : v]),
+  );
   return { version: 1, runId, name: loaded.workflow.name, file: loaded.file, status: 'pending', createdAt: now, updatedAt: now, params: stored, secretParams: secrets, options, seq: 0, resumes: 0, order, steps };
 }
 
@@ -168,28 +175,47 @@ export function startRun(opts: DriveOptions): Promise<RunState> {
 }
 
 /** Prepares a persisted run for resuming: what did not finish goes back to pending. */
-export function prepareResume(prev: RunState): RunState {
+/** Every step that depends, directly or not, on one of `roots`. */
+function descendantsOf(wf: Workflow, roots: string[]): Set<string> {
+  const out = new Set<string>();
+  const all = [...wf.steps, ...(wf.finally ?? [])];
+  let frontier = roots;
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const s of all) if (!out.has(s.id) && (s.needs ?? []).some((n) => frontier.includes(n))) { out.add(s.id); next.push(s.id); }
+    frontier = next;
+  }
+  return out;
+}
+
+export function prepareResume(prev: RunState, wf: Workflow): RunState {
   if (prev.status === 'succeeded') throw new CloudyaError('E_RUN_STATE', `run ${prev.runId} already succeeded; nothing to resume`, { hint: `start a new one with \`cloudya run ${prev.file}\`` });
   if (prev.status === 'rolling_back' || prev.status === 'rollback_failed') {
     throw new CloudyaError('E_RUN_STATE', `run ${prev.runId} stopped while rolling back (${prev.status})`, { hint: `finish undoing it with \`cloudya rollback ${prev.runId}\`` });
   }
-  const steps: Record<string, StepRecord> = {};
+  const redo = new Set<string>();
   for (const [id, s] of Object.entries(prev.steps)) {
-    const redo =
+    if (
       s.status === 'running' || s.status === 'retrying' || s.status === 'compensated' ||
       (s.status === 'failed' && !s.continued) || s.phase === 'finally' ||
-      (s.status === 'skipped' && s.skipReason?.startsWith('needs '));
-    if (!redo) { steps[id] = s; continue; }
+      (s.status === 'skipped' && s.skipReason?.startsWith('needs '))
+    ) redo.add(id);
+  }
+  // A step that ran against something since undone (compensated, so run again) runs again too.
+  for (const id of descendantsOf(wf, [...redo].filter((id) => prev.steps[id]!.status === 'compensated'))) redo.add(id);
+  const steps: Record<string, StepRecord> = {};
+  for (const [id, s] of Object.entries(prev.steps)) {
+    if (!redo.has(id)) { steps[id] = s; continue; }
     const { error: _e, outputs: _o, compensation: _c, skipReason: _r, completedSeq: _q, continued: _k, endedAt: _t, durationMs: _d, ...rest } = s;
     steps[id] = { ...rest, status: 'pending' };
   }
   // A run caught 'running' by a crash resumes from 'running'; the machine accepts RESUME there.
-  const { error: _e, endedAt: _t, ...rest } = prev;
+  const { error: _e, failure: _f, endedAt: _t, ...rest } = prev;
   return { ...rest, steps, resumes: prev.resumes + 1, seq: prev.seq + 1, updatedAt: new Date().toISOString() };
 }
 
 export function resumeRun(opts: DriveOptions, prev: RunState): Promise<RunState> {
-  return drive(opts, prepareResume(prev), 'resume');
+  return drive(opts, prepareResume(prev, opts.loaded.workflow), 'resume');
 }
 
 export function rollbackRun(opts: DriveOptions, prev: RunState): Promise<RunState> {

@@ -63,7 +63,7 @@ export async function runPhase(rc: RunContext, specs: StepSpec[], phase: 'main' 
     for (const d of dependents.get(id) ?? []) {
       const left = remaining.get(d)! - 1;
       remaining.set(d, left);
-      if (left === 0) enqueue(d);
+      if (left === 0 && runState(rc).steps[d]!.status === 'pending') enqueue(d);
     }
   };
 

@@ -20,7 +20,7 @@ const SMALL_BYTES = Number(process.env.CLOUDYA_STATE_SMALL_BYTES ?? 32 * 1024);
 const CHECKPOINT_EVERY = 128;
 const TERMINAL = new Set(['succeeded', 'failed', 'rolled_back', 'rollback_failed', 'interrupted']);
 /** Top-level fields that change during a run; the others are fixed when the run is created. */
-const MUTABLE = ['status', 'seq', 'updatedAt', 'startedAt', 'endedAt', 'resumes', 'error'] as const;
+const MUTABLE = ['status', 'seq', 'updatedAt', 'startedAt', 'endedAt', 'resumes', 'error', 'failure'] as const;
 const FIXED_OBJECTS = ['order', 'params', 'secretParams', 'options', 'steps'] as const;
 
 interface JournalLine {

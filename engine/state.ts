@@ -44,6 +44,8 @@ export interface RunState {
   /** How many times the run was resumed. */
   resumes: number;
   error?: ErrorInfo;
+  /** The workflow failure that started a rollback (kept when a later rollback error replaces `error`). */
+  failure?: ErrorInfo;
   /** Step ids in document order (main steps, then finally steps). */
   order: string[];
   steps: Record<string, StepRecord>;

@@ -135,7 +135,30 @@ steps:
   // Resume and rollback need the secret again: it was never written down.
   const again = await runCli(['rollback', 'last'], { home });
   assert.is(again.code, 2);
-  assert.match(again.stderr, /password/);
+  assert.match(again.stderr, /E_PARAM secret param 'password' must be given again/);
+  const withEnv = await runCli(['rollback', 'last'], { home, env: { CLOUDYA_PARAM_PASSWORD: secret } });
+  assert.is(withEnv.code, 0, withEnv.stderr);
+});
+
+test('a secret given at start is required again on resume, even when it has a default', async () => {
+  const dir = tmpFiles({ 'wf.yaml': `apiVersion: cloudya/v1
+kind: Workflow
+name: secret-default
+params:
+  token: { type: string, default: the-default, secret: true }
+steps:
+  - { id: use, type: sandbox, with: { command: "[ -f ok ] && echo {{params.token}} > used" } }
+` });
+  const home = join(dir, 'home');
+  const first = await runCli(['run', join(dir, 'wf.yaml'), '--param', 'token=the-real-one'], { home });
+  assert.is(first.code, 1);
+  writeFileSync(join(dir, 'ok'), '');
+  const bare = await runCli(['resume', 'last'], { home });
+  assert.is(bare.code, 2, 'resuming without the secret must not fall back to the default');
+  assert.match(bare.stderr, /--param token=… or CLOUDYA_PARAM_TOKEN=…/);
+  const r = await runCli(['resume', 'last', '--param', 'token=the-real-one'], { home });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(readFileSync(join(dir, 'used'), 'utf8').trim(), 'the-real-one');
 });
 
 test('plan shows waves and runs nothing', async () => {

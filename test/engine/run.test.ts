@@ -185,6 +185,7 @@ test('rollback: a failing compensation gives rollback_failed, says what is left,
   const s = await rollbackHarness(h);
   assert.is(s.status, 'rolled_back');
   assert.equal(h.marker(), ['do-a', 'do-b', 'undo-b', 'undo-a']);
+  assert.is(s.error?.code, 'E_WORKFLOW_FAILED', 'the finished rollback keeps the original failure, not the old E_ROLLBACK_FAILED');
 });
 
 test('resume: succeeded steps keep their outputs and do not run again; only the rest runs', async () => {
@@ -201,6 +202,20 @@ test('resume: succeeded steps keep their outputs and do not run again; only the 
   assert.equal(h.marker(), ['one', 'two', 'three-saw-out-one']);
   assert.is(s.resumes, 1);
   assert.ok(!h.events.some((e) => e.type === 'step.started' && (e.stepId === 'one' || e.stepId === 'two')));
+});
+
+test('resume after a rollback: undone steps and what ran after them run again, in order', async () => {
+  const h = await runYaml(head(`
+  - { id: create, type: sandbox, with: ${mark('do-create')}, rollback: { type: sandbox, with: { command: "echo undo-create >> marker" } } }
+  - { id: second, type: sandbox, needs: [create], with: ${mark('do-second')} }
+  - { id: boom, type: sandbox, needs: [second], with: { command: "[ -f ok ] && echo boom >> marker" } }
+`));
+  assert.is(h.state.status, 'rolled_back');
+  assert.equal(h.marker(), ['do-create', 'do-second', 'undo-create']);
+  (await import('node:fs')).writeFileSync(join(h.dir, 'ok'), '');
+  const s = await resumeHarness(h);
+  assert.is(s.status, 'succeeded');
+  assert.equal(h.marker(), ['do-create', 'do-second', 'undo-create', 'do-create', 'do-second', 'boom']);
 });
 
 test('state.json is a JSON round trip of the run after it ends', async () => {
