@@ -15,6 +15,13 @@ export interface ExecBinding {
 
 const DEFAULT_MAX_BUFFER = 1024 * 1024;
 
+/** Process groups of children still running: a forced exit kills them all. */
+const live = new Set<number>();
+
+export function killAllChildren(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pid of live) killGroup(pid, signal);
+}
+
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (!pid) return;
   try {
@@ -64,6 +71,7 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   collect('stdout');
   collect('stderr');
 
+  if (child.pid) live.add(child.pid);
   let forceKill: NodeJS.Timeout | undefined;
   const onAbort = () => {
     killGroup(child.pid, 'SIGTERM');
@@ -76,6 +84,7 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   try {
     result = await child;
   } finally {
+    if (child.pid) live.delete(child.pid);
     bind.signal.removeEventListener('abort', onAbort);
     if (forceKill) clearTimeout(forceKill);
   }
@@ -86,8 +95,10 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   }
   const res: ExecResult = {
     exitCode: result.exitCode ?? (result.signal ? 128 : 1),
-    stdout: bind.mask(out.stdout),
-    stderr: bind.mask(out.stderr),
+    // Values stay real for the next step; masking happens where they leave the engine
+    // (log lines above, persisted outputs, events, error messages).
+    stdout: out.stdout,
+    stderr: out.stderr,
     durationMs,
     ...(result.signal ? { signal: result.signal } : {}),
   };

@@ -18,6 +18,8 @@ export function createMasker(secrets: Iterable<unknown>): Masker {
 /** Deep-masks every string in a JSON-like value. */
 export function maskValue<T>(value: T, mask: Masker): T {
   if (typeof value === 'string') return mask(value) as T;
+  // A secret can be a number or a boolean too: a value equal to one is masked whole.
+  if (typeof value === 'number' || typeof value === 'boolean') return (mask(String(value)) === String(value) ? value : MASK) as T;
   if (Array.isArray(value)) return value.map((v) => maskValue(v, mask)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

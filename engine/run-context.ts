@@ -83,10 +83,8 @@ export function exprContext(rc: RunContext, extra: Partial<ExprContext> = {}): E
 
 export function declaredEnv(workflow: Workflow): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of workflow.env ?? []) {
-    const v = process.env[name];
-    if (v !== undefined) env[name] = v;
-  }
+  // A declared variable that is not set reads as '' (as in most CI systems), not as an error mid-run.
+  for (const name of workflow.env ?? []) env[name] = process.env[name] ?? '';
   return env;
 }
 

@@ -97,7 +97,7 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
   const started = performance.now();
   const rc: RunContext = {
     workflow: wf, file: loaded.file, workflowDir: workflowDirOf(loaded.file), store, log, actor, mask,
-    params: opts.params, env: declaredEnv(wf), outputs: new Map(), specs, signal: interrupt, interrupt, rollbackCapable,
+    params: withDeclaredParams(wf, opts.params), env: declaredEnv(wf), outputs: new Map(), specs, signal: interrupt, interrupt, rollbackCapable,
     concurrency: opts.concurrency ?? state.options.concurrency,
     flush,
     emit(e) {
@@ -110,7 +110,7 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
   const rollback = opts.rollback ?? state.options.rollback;
 
   try {
-    rc.emit({ type: 'run.started', runId: state.runId, name: state.name, resumed: mode !== 'start', steps: state.order.map((id) => ({ id, type: state.steps[id]!.type, phase: state.steps[id]!.phase, status: state.steps[id]!.status })) });
+    rc.emit({ type: 'run.started', runId: state.runId, name: state.name, resumed: mode === 'resume', mode, steps: state.order.map((id) => ({ id, type: state.steps[id]!.type, phase: state.steps[id]!.phase, status: state.steps[id]!.status })) });
     if (mode !== 'rollback') {
       send(rc, { type: mode === 'start' ? 'START' : 'RESUME' });
       let deadline: NodeJS.Timeout | undefined;
@@ -123,7 +123,17 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
       const main = await runPhase(rc, wf.steps, 'main');
       if (deadline) clearTimeout(deadline);
       rc.signal = interrupt;
-      if (main.aborted) return interrupted(rc);
+      if (main.aborted) {
+        // Interrupted: finally steps still run (cleanup), under a signal of their own;
+        // a second Ctrl-C exits at once. They run again when the run is resumed.
+        const cleanup = new AbortController().signal;
+        rc.signal = cleanup;
+        rc.interrupt = cleanup;
+        rc.outcome = 'failed';
+        await runPhase(rc, wf.finally ?? [], 'finally');
+        rc.interrupt = interrupt;
+        return interrupted(rc);
+      }
       send(rc, { type: 'MAIN_DONE', failed: main.failed });
       rc.outcome = main.failed ? 'failed' : 'succeeded';
       const fin = await runPhase(rc, wf.finally ?? [], 'finally');
@@ -131,8 +141,10 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
       const failed = main.failed || fin.failed;
       const first = [...main.failedSteps, ...fin.failedSteps][0];
       const error = first ? { code: 'E_WORKFLOW_FAILED', message: `step '${first}' failed: ${runState(rc).steps[first]!.error?.message ?? ''}` } : undefined;
+      // Only a failure of the main steps undoes them: a failed cleanup or report
+      // step marks the run failed but does not roll back a deployment that worked.
       // Nothing to undo → the run is simply failed, not "rolled back".
-      const undo = failed && rollback && compensationOrder(rc).length > 0;
+      const undo = main.failed && rollback && compensationOrder(rc).length > 0;
       send(rc, { type: 'FINALLY_DONE', failed, rollback: undo, ...(error ? { error } : {}) });
       emitStatus();
     } else {
@@ -161,6 +173,13 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
     log.close();
     store.releaseLock();
   }
+}
+
+/** A declared param with no value and no default is null (so `{{default params.x 3}}` works), never "undefined". */
+function withDeclaredParams(wf: Workflow, params: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...params };
+  for (const k of Object.keys(wf.params ?? {})) if (!(k in out)) out[k] = null;
+  return out;
 }
 
 function interrupted(rc: RunContext): RunState {

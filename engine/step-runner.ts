@@ -121,6 +121,9 @@ function fail(rc: RunContext, spec: StepSpec, err: CloudyaError, durationMs: num
 
 function abort(rc: RunContext, stepId: string): StepEnd {
   const status = runState(rc).steps[stepId]!.status;
-  if (status === 'running' || status === 'retrying') send(rc, { type: 'STEP_ABORTED', stepId });
+  if (status === 'running' || status === 'retrying') {
+    send(rc, { type: 'STEP_ABORTED', stepId });
+    rc.emit({ type: 'step.cancelled', stepId });
+  }
   return 'aborted';
 }

@@ -10,11 +10,12 @@ if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') {
   process.exit(0);
 }
 
-// `cloudya runs | head`: a reader that goes away is not an error.
+// `cloudya run x.yaml | head`: a reader that goes away is not an error, and must
+// not stop a run half-way — later output is dropped, the run goes on to its end.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    if (err.code !== 'EPIPE') throw err;
+    stream.write = (() => true) as typeof stream.write;
   });
 }
 

@@ -5,6 +5,7 @@ import { CloudyaError } from '../engine/errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { RunState } from '../engine/state.js';
 import { printRunReport } from './output/report.js';
+import { killAllChildren } from '../engine/exec.js';
 
 export type OutputFormat = 'text' | 'json' | 'ndjson';
 
@@ -37,17 +38,21 @@ export async function driveWithUi(format: OutputFormat, go: (signal: AbortSignal
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {
-      process.stderr.write('\nforced exit; the run can be resumed\n');
+      // Do not leave children behind: a step still running after we exit would run twice on resume.
+      killAllChildren('SIGKILL');
+      process.stderr.write('\nforced exit: running steps were killed; the run can be resumed\n');
       process.exit(130);
     }
-    process.stderr.write(`\n${sig}: stopping — cancelling running steps and saving state (press Ctrl-C again to force)\n`);
+    note(`${sig}: stopping — cancelling running steps, running finally steps, saving state (press Ctrl-C again to force)`);
     ctl.abort(new CloudyaError('E_INTERRUPTED', `interrupted by ${sig}`, { hint: 'continue it with `cloudya resume RUN`' }));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
 
   let onEvent: (e: RunEvent) => void = () => {};
   let stop = () => {};
+  let note = (text: string): void => void process.stderr.write(`\n${text}\n`);
   if (format === 'ndjson') {
     onEvent = (e) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...e }) + '\n');
   } else if (format === 'text') {
@@ -55,6 +60,7 @@ export async function driveWithUi(format: OutputFormat, go: (signal: AbortSignal
     const view = createProgressView({ stream: process.stderr, tty: Boolean(process.stderr.isTTY) });
     onEvent = (e) => view.onEvent(e);
     stop = () => view.stop();
+    note = (text) => view.note(text);
   }
   let state: RunState;
   try {
@@ -63,6 +69,7 @@ export async function driveWithUi(format: OutputFormat, go: (signal: AbortSignal
     stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
   printRunReport(state, format);
   return exitCodeOf(state, success);

@@ -5,6 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import sade from 'sade';
 import { cloudyaHome } from './home.js';
 import { printError } from './output/errors.js';
+import { CloudyaError } from '../engine/errors.js';
+import { didYouMean } from '../engine/suggest.js';
 
 /** A command module: a file in src/commands/ (or ~/.cloudya/commands/) whose default export registers its verbs. */
 export interface CommandModule {
@@ -46,6 +48,10 @@ async function loadInto(prog: sade.Sade, file: string): Promise<void> {
   register(prog);
 }
 
+class UsageSignal extends Error {
+  constructor(readonly text: string) { super(text); }
+}
+
 /** mri turns `--no-rollback` into `rollback: false`; make `rollback` a known key wherever `--no-rollback` is declared. */
 function negatedDefaults(prog: sade.Sade): Record<string, undefined> {
   const tree = (prog as unknown as { tree: Record<string, { options?: string[][] }> }).tree;
@@ -69,14 +75,28 @@ export async function main(argv: string[]): Promise<number> {
     if (own) await loadInto(prog, own);
     else for (const file of commands.values()) await loadInto(prog, file);
 
-    // sade reports usage errors itself and exits 1; usage errors are exit 2 here.
+    // sade prints usage errors itself and exits 1: catch that and report it the
+    // cloudya way (`error E_USAGE …`, exit 2).
     const realExit = process.exit;
-    process.exit = ((code?: number) => realExit(code === 1 ? 2 : code)) as typeof process.exit;
+    const realError = console.error;
+    let usage: string | undefined;
+    console.error = (msg?: unknown) => { usage = String(msg); };
+    process.exit = ((code?: number) => {
+      if (usage !== undefined) throw new UsageSignal(usage);
+      return realExit(code);
+    }) as typeof process.exit;
     let parsed;
     try {
       parsed = prog.parse(argv, { lazy: true, unknown: (flag: string) => `Unknown option ${flag}`, default: negatedDefaults(prog) });
+    } catch (err) {
+      if (!(err instanceof UsageSignal)) throw err;
+      const message = /ERROR\s*\n\s*(.+)/.exec(err.text)?.[1]?.trim() ?? 'bad usage';
+      const cmd = own ? ` ${first}` : '';
+      const guess = !own && first && !first.startsWith('-') ? didYouMean(first, [...commands.keys()]) : undefined;
+      throw new CloudyaError('E_USAGE', message.replace(/!$/, ''), { hint: guess ? `did you mean \`cloudya ${guess}\`?` : `see \`cloudya${cmd} --help\`` });
     } finally {
       process.exit = realExit;
+      console.error = realError;
     }
     if (!parsed) return process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
     const code = await (parsed.handler as (...a: unknown[]) => ActionResult)(...parsed.args);

@@ -6,11 +6,33 @@ import { CloudyaError } from '../../engine/errors.js';
 import { runSummary } from '../output/report.js';
 import { paint } from '../output/color.js';
 import type { RunState } from '../../engine/state.js';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+const runsDir = (home: string) => join(home, 'runs');
 
 function jsonOrText(value: unknown): 'json' | 'text' {
   const v = value === undefined ? 'text' : String(value);
   if (v !== 'json' && v !== 'text') throw new CloudyaError('E_USAGE', `unknown --output '${v}'`, { hint: 'use --output text or json' });
   return v;
+}
+
+/**
+ * A run whose state says it is going but whose lock holder is gone was killed
+ * (SIGKILL, crash, reboot): show it as such, so it is not mistaken for a live run.
+ */
+export function displayStatus(home: string, r: RunState): string {
+  if (r.status !== 'running' && r.status !== 'rolling_back' && r.status !== 'pending') return r.status;
+  try {
+    const lock = JSON.parse(readFileSync(join(runsDir(home), r.runId, 'lock'), 'utf8')) as { pid: number; host: string };
+    if (lock.host !== hostname()) return r.status;
+    process.kill(lock.pid, 0);
+    return r.status;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPERM') return r.status;
+    return 'crashed';
+  }
 }
 
 function duration(s: RunState | { startedAt?: string; endedAt?: string }): string {
@@ -30,7 +52,7 @@ async function list(opts: Record<string, unknown>): Promise<number> {
   const limit = opts.limit === undefined ? 20 : Number(opts.limit);
   const runs = RunStore.list(home()).slice(0, limit > 0 ? limit : undefined);
   if (format === 'json') {
-    process.stdout.write(JSON.stringify(runs.map((r) => ({ runId: r.runId, name: r.name, status: r.status, createdAt: r.createdAt, endedAt: r.endedAt, file: r.file, resumes: r.resumes })), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(runs.map((r) => ({ runId: r.runId, name: r.name, status: displayStatus(home(), r), createdAt: r.createdAt, endedAt: r.endedAt, file: r.file, resumes: r.resumes })), null, 2) + '\n');
     return 0;
   }
   if (runs.length === 0) {
@@ -40,7 +62,8 @@ async function list(opts: Record<string, unknown>): Promise<number> {
   const rows = [['RUN', 'NAME', 'STATUS', 'STEPS', 'STARTED', 'DURATION']];
   for (const r of runs) {
     const ok = Object.values(r.steps).filter((s) => s.status === 'succeeded').length;
-    rows.push([r.runId, r.name, r.status, `${ok}/${r.order.length}`, r.createdAt.replace('T', ' ').slice(0, 19), duration(r)]);
+    const status = displayStatus(home(), r);
+    rows.push([r.runId, r.name, status === 'crashed' ? `crashed (was ${r.status}; cloudya resume)` : status, `${ok}/${r.order.length}`, r.createdAt.replace('T', ' ').slice(0, 19), status === 'crashed' ? '-' : duration(r)]);
   }
   process.stdout.write(table(rows));
   return 0;
@@ -57,7 +80,8 @@ async function show(id: string, opts: Record<string, unknown>): Promise<number> 
     return 0;
   }
   const out: string[] = [];
-  out.push(`${paint.bold(state.runId)}  ${state.name}  ${state.status}`);
+  const status = displayStatus(home(), state);
+  out.push(`${paint.bold(state.runId)}  ${state.name}  ${status === 'crashed' ? `crashed while ${state.status} — continue with \`cloudya resume ${state.runId}\`` : status}`);
   out.push(`file: ${state.file}`, `dir:  ${store.dir}`, `started: ${state.startedAt ?? '-'}  duration: ${duration(state)}  resumes: ${state.resumes}`);
   if (state.error) out.push(`error: ${state.error.code} ${state.error.message}`);
   out.push('');

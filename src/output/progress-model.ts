@@ -101,6 +101,9 @@ export function applyEvent(m: RunModel, e: RunEvent, now: number): void {
     case 'step.progress':
       row(m, e.stepId).message = oneLine(e.message);
       return;
+    case 'step.cancelled':
+      Object.assign(row(m, e.stepId), { status: 'pending', message: 'cancelled', startedAt: undefined, durationMs: undefined, retryAt: undefined });
+      return;
     case 'step.output':
       if (e.line.trim() !== '') row(m, e.stepId).output = oneLine(e.line);
       return;

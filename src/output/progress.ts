@@ -9,6 +9,8 @@ import { frameLines, waitText, type Styles } from './progress-frame.js';
 
 export interface ProgressView {
   onEvent(e: RunEvent): void;
+  /** A line of its own (e.g. "stopping…") that must not break the live frame. */
+  note(text: string): void;
   /** Draws the final frame and leaves it on screen; stops the timer. Safe to call twice. */
   stop(): void;
   /** Settles once the terminal renderer is loaded (log-update is imported lazily). */
@@ -66,6 +68,14 @@ function createLiveView(stream: NodeJS.WriteStream, now: () => number, styles: S
   timer.unref();
   return {
     ready,
+    note(text) {
+      // Above the live frame: log-update clears it, the line is written, the frame is redrawn.
+      if (log && !stopped) {
+        log.clear();
+        stream.write(`${text}\n`);
+        draw();
+      } else stream.write(`${text}\n`);
+    },
     onEvent(e) {
       applyEvent(model, e, now());
       // Output and progress lines can come in floods: the timer picks them up.
@@ -103,7 +113,7 @@ function plainLine(m: RunModel, e: RunEvent, s: Styles): string | undefined {
   switch (e.type) {
     case 'run.started': {
       const done = e.steps.filter((x) => x.status === 'succeeded').length;
-      return `▸ run ${s.bold(e.name)} ${e.resumed ? 'resumed' : 'started'}: ${e.steps.length} step${e.steps.length === 1 ? '' : 's'}${e.resumed ? `, ${done} already succeeded` : ''} (${e.runId})`;
+      return `▸ run ${s.bold(e.name)} ${e.mode === 'rollback' ? 'rollback started' : e.resumed ? 'resumed' : 'started'}: ${e.steps.length} step${e.steps.length === 1 ? '' : 's'}${e.resumed ? `, ${done} already succeeded` : ''} (${e.runId})`;
     }
     case 'step.started':
       return `▸ ${id} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
@@ -117,6 +127,8 @@ function plainLine(m: RunModel, e: RunEvent, s: Styles): string | undefined {
       return s.gray(`${SYMBOLS.skipped} `) + `${id} skipped: ${oneLine(e.reason)}`;
     case 'step.progress':
       return `▸ ${id}: ${oneLine(e.message)}`;
+    case 'step.cancelled':
+      return s.yellow('⊘ ') + `${id} cancelled (runs again on resume)`;
     case 'compensation.started':
       return s.yellow(`${SYMBOLS.compensating} `) + `${id} compensating`;
     case 'compensation.succeeded':
@@ -141,6 +153,9 @@ function createPlainView(stream: NodeJS.WriteStream, now: () => number, s: Style
   let idW = 0;
   let stopped = false;
   return {
+    note(text) {
+      stream.write(`${text}\n`);
+    },
     onEvent(e) {
       if (stopped) return;
       if (e.type === 'run.started') idW = Math.min(28, Math.max(idW, ...e.steps.map((x) => x.id.length)));

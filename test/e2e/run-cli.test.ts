@@ -55,6 +55,8 @@ name: int
 steps:
   - { id: first, type: sandbox, with: { command: "echo first >> marker" } }
   - { id: slow, type: sandbox, needs: [first], with: { command: "[ -f fast ] || { sleep 30 & echo $! > pid; wait; }; echo slow >> marker" } }
+finally:
+  - { id: cleanup, type: sandbox, with: { command: "echo cleanup >> marker" } }
 ` });
   const home = join(dir, 'home');
   const child = spawn(process.execPath, [CLI, 'run', join(dir, 'wf.yaml')], { env: { ...process.env, CLOUDYA_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -75,7 +77,42 @@ steps:
   writeFileSync(join(dir, 'fast'), '');
   const r = await runCli(['resume', runId], { home });
   assert.is(r.code, 0, r.stderr);
-  assert.equal(readFileSync(join(dir, 'marker'), 'utf8').split('\n').filter(Boolean), ['first', 'slow']);
+  // finally ran at the interrupt (cleanup), and again when the resumed run ended.
+  assert.equal(readFileSync(join(dir, 'marker'), 'utf8').split('\n').filter(Boolean), ['first', 'cleanup', 'slow', 'cleanup']);
+});
+
+test('a second Ctrl-C exits at once and kills a step that ignores signals', async () => {
+  const dir = tmpFiles({ 'wf.yaml': `apiVersion: cloudya/v1
+kind: Workflow
+name: stubborn
+steps:
+  - { id: stubborn, type: sandbox, with: { command: "trap '' INT TERM; sleep 30 & echo $! > pid; wait; wait; echo done >> marker" } }
+` });
+  const home = join(dir, 'home');
+  const child = spawn(process.execPath, [CLI, 'run', join(dir, 'wf.yaml')], { env: { ...process.env, CLOUDYA_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  await waitFor(() => existsSync(join(dir, 'pid')));
+  child.kill('SIGINT');
+  // Within the 2 s grace before the engine itself would SIGKILL the step.
+  await new Promise((r) => setTimeout(r, 300));
+  child.kill('SIGINT');
+  const code = await new Promise((r) => child.on('close', r));
+  assert.is(code, 130);
+  assert.match(stderr, /forced exit: running steps were killed/);
+  const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.not.ok(isAlive(pid), 'the forced exit left the step running');
+  assert.not.ok(existsSync(join(dir, 'marker')));
+});
+
+test('a run whose output pipe closes (| head) still runs to its end', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const home = tmpFiles({});
+  spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" run "${join(ROOT, 'examples', 'hello.yaml')}" --output ndjson | head -c 1 >/dev/null`], { env: { ...process.env, CLOUDYA_HOME: home }, encoding: 'utf8' });
+  await new Promise((r) => setTimeout(r, 300));
+  const list = JSON.parse((await runCli(['runs', '--output', 'json'], { home })).stdout);
+  assert.is(list[0].status, 'succeeded');
 });
 
 test('two resumes of the same run at once: one refuses with E_RUN_LOCKED', async () => {
@@ -161,6 +198,19 @@ steps:
   assert.is(readFileSync(join(dir, 'used'), 'utf8').trim(), 'the-real-one');
 });
 
+test('a run killed mid-way is listed as crashed, not running', async () => {
+  const home = tmpFiles({});
+  const killed = await runCli(['run', join(ROOT, 'examples', 'hello.yaml')], { home, env: { CLOUDYA_FAULT: 'kill-after-write:3' } });
+  assert.is(killed.signal, 'SIGKILL');
+  const list = JSON.parse((await runCli(['runs', '--output', 'json'], { home })).stdout);
+  assert.is(list[0].status, 'crashed');
+  const show = await runCli(['runs', 'show', 'last'], { home });
+  assert.match(show.stdout, /crashed while running — continue with `cloudya resume /);
+  const r = await runCli(['resume', 'last'], { home });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(JSON.parse((await runCli(['runs', '--output', 'json'], { home })).stdout)[0].status, 'succeeded');
+});
+
 test('plan shows waves and runs nothing', async () => {
   const r = await runCli(['plan', join(ROOT, 'examples', 'hello.yaml'), '--output', 'json']);
   assert.is(r.code, 0, r.stderr);
@@ -174,7 +224,11 @@ test('usage errors exit 2 without a stack trace', async () => {
     const r = await runCli(args);
     assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.not.match(r.stderr, /\n\s+at /);
+    assert.match(r.stderr, /^error E_(USAGE|RUN_NOT_FOUND) /);
+    assert.is(r.stdout, '');
   }
+  const typo = await runCli(['valdiate', 'x.yaml']);
+  assert.match(typo.stderr, /did you mean `cloudya validate`\?/);
 });
 
 test('a command module dropped in ~/.cloudya/commands becomes a command', async () => {

@@ -218,6 +218,38 @@ test('resume after a rollback: undone steps and what ran after them run again, i
   assert.equal(h.marker(), ['do-create', 'do-second', 'undo-create', 'do-create', 'do-second', 'boom']);
 });
 
+test('secrets: the next step gets the real value; what is persisted is masked (numbers too)', async () => {
+  const h = await runYaml(head(`
+  - { id: a, type: sandbox, with: { command: "echo token-{{params.pw}}" }, outputs: { pin: "{{params.pin}}" } }
+  - { id: b, type: sandbox, needs: [a], with: { command: "echo {{steps.a.outputs.stdout}}-{{steps.a.outputs.pin}} >> marker" } }
+`, 'params:\n  pw: { type: string, secret: true }\n  pin: { type: integer, secret: true }\n'), { pw: 'RealPass123', pin: '424242' });
+  assert.is(h.state.status, 'succeeded');
+  assert.equal(h.marker(), ['token-RealPass123-424242']);
+  const disk = readFileSync(join(h.store.dir, 'state.json'), 'utf8');
+  assert.not.ok(disk.includes('RealPass123') || disk.includes('424242'));
+  assert.is(h.state.steps.a!.outputs!.pin, '***');
+});
+
+test('a failing finally step marks the run failed but does not undo the main steps', async () => {
+  const h = await runYaml(head(`
+  - { id: a, type: sandbox, with: ${mark('do-a')}, rollback: { type: sandbox, with: { command: "echo undo-a >> marker" } } }
+finally:
+  - { id: report, type: sandbox, with: { command: "exit 5" } }
+`));
+  assert.is(h.state.status, 'failed');
+  assert.equal(h.marker(), ['do-a']);
+  assert.is(h.state.steps.a!.status, 'succeeded');
+});
+
+test('a declared param without a value is null, a declared unset env var is empty', async () => {
+  delete process.env.CLOUDYA_TEST_UNSET_VAR;
+  const h = await runYaml(head(`
+  - { id: a, type: sandbox, with: { command: "echo n={{default params.f 3}} e=[{{env.CLOUDYA_TEST_UNSET_VAR}}] >> marker" } }
+`, 'params:\n  f: { type: number }\nenv: [CLOUDYA_TEST_UNSET_VAR]\n'));
+  assert.is(h.state.status, 'succeeded', JSON.stringify(h.state.steps.a!.error));
+  assert.equal(h.marker(), ['n=3 e=[]']);
+});
+
 test('state.json is a JSON round trip of the run after it ends', async () => {
   const h = await runYaml(head(`  - { id: a, type: sandbox, with: { command: "true" } }\n`));
   const disk = JSON.parse(readFileSync(join(h.store.dir, 'state.json'), 'utf8'));

@@ -48,7 +48,7 @@ function screenOf(out: string): string[] {
 
 const err = (code: string, message: string) => ({ code, message });
 const EVENTS: RunEvent[] = [
-  { type: 'run.started', runId: 'r-1', name: 'demo', resumed: false, steps: [
+  { type: 'run.started', runId: 'r-1', name: 'demo', resumed: false, mode: 'start', steps: [
     { id: 'build', type: 'shell', phase: 'main', status: 'pending' },
     { id: 'test', type: 'sandbox', phase: 'main', status: 'pending' },
     { id: 'deploy', type: 'terraform', phase: 'main', status: 'pending' },
@@ -109,7 +109,7 @@ test('plain mode: one line per meaningful event, output prefixed by step id, no 
 test('plain mode: a failed run and an interrupted one', () => {
   const s = fakeStream({ isTTY: false });
   const view = createProgressView({ stream: asStream(s), tty: false, now: () => T0 });
-  view.onEvent({ type: 'run.started', runId: 'r-2', name: 'x', resumed: true, steps: [{ id: 'a', type: 'shell', phase: 'main', status: 'succeeded' }, { id: 'b', type: 'shell', phase: 'main', status: 'pending' }] });
+  view.onEvent({ type: 'run.started', runId: 'r-2', name: 'x', resumed: true, mode: 'resume', steps: [{ id: 'a', type: 'shell', phase: 'main', status: 'succeeded' }, { id: 'b', type: 'shell', phase: 'main', status: 'pending' }] });
   view.onEvent({ type: 'step.failed', stepId: 'b', attempt: 3, durationMs: 50, error: err('E_TIMEOUT', 'timed out'), continued: true });
   view.onEvent({ type: 'run.finished', runId: 'r-2', status: 'interrupted', durationMs: 2000 });
   view.stop();
@@ -163,7 +163,7 @@ test('tty mode: a frame taller than the screen keeps active steps and counts the
   const view = createProgressView({ stream: asStream(s), tty: true, color: false, now: () => T0 });
   await view.ready;
   const steps = Array.from({ length: 20 }, (_, i) => ({ id: `s${i}`, type: 'shell', phase: 'main' as const, status: 'succeeded' as const }));
-  view.onEvent({ type: 'run.started', runId: 'r', name: 'big', resumed: true, steps });
+  view.onEvent({ type: 'run.started', runId: 'r', name: 'big', resumed: true, mode: 'resume', steps });
   view.onEvent({ type: 'step.started', stepId: 's19', attempt: 1 });
   const live = screenOf(s.out);
   assert.ok(live.length <= 8, live.join('\n'));
