@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { CloudyaError } from './errors.js';
 import type { Reference } from './expressions.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, suggestionHint } from './suggest.js';
 import type { PathSegment } from './locate.js';
 import type { Problem } from './schema-errors.js';
 
@@ -154,7 +154,8 @@ function checkStepRef(ref: Reference, target: string | undefined, field: string 
   if (target === undefined) return { message: '{{steps}} needs a step id', hint: 'write {{steps.<id>.outputs.<name>}} or {{steps.<id>.status}}' };
   const shown = `steps.${target}${field ? `.${field}` : ''}`;
   if (!world.mainIds.has(target) && !world.finallyIds.has(target)) {
-    return { message: `step '${me}' reads ${shown}, but there is no step '${target}'`, ...hintFrom(target, [...world.mainIds, ...world.finallyIds]) };
+    const hint = suggestionHint(target, [...world.mainIds, ...world.finallyIds], 'steps');
+    return { message: `step '${me}' reads ${shown}, but there is no step '${target}'`, ...(hint ? { hint } : {}) };
   }
   if (field === undefined || !STEP_FIELDS.includes(field)) {
     return {

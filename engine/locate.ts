@@ -55,6 +55,32 @@ function keyMatches(key: unknown, seg: PathSegment, Y: typeof Yaml): boolean {
  */
 export function locate(_file: string, source: string, path: readonly PathSegment[], at: 'key' | 'value' = 'value', offset?: number): Position {
   const Y = load();
+  const { node, keyRange, found } = walk(source, path);
+  const nodeRange = Y.isNode(node) ? node.range ?? undefined : undefined;
+  let start: number;
+  if (found && at === 'key' && keyRange) start = keyRange[0];
+  else if (!found && keyRange) start = keyRange[0];
+  else if (nodeRange) start = nodeRange[0] + (found && offset !== undefined && Y.isScalar(node) ? scalarOffset(source, node, offset) : 0);
+  else if (keyRange) start = keyRange[0];
+  else start = 0;
+  return positionOf(source, start);
+}
+
+/**
+ * The source text of the scalar at `path` as written (`1.10`, `true`, `'x'`), when the
+ * path exists, holds a scalar and fits on one line; undefined otherwise.
+ */
+export function scalarSource(source: string, path: readonly PathSegment[]): string | undefined {
+  const Y = load();
+  const { node, found } = walk(source, path);
+  if (!found || !Y.isScalar(node) || !node.range) return undefined;
+  const raw = source.slice(node.range[0], node.range[1]);
+  return raw.includes('\n') ? undefined : raw;
+}
+
+/** Follows `path` through the document: the node reached, the key range of the last pair passed, and whether the whole path exists. */
+function walk(source: string, path: readonly PathSegment[]): { node: unknown; keyRange: [number, number, number] | undefined; found: boolean } {
+  const Y = load();
   const { doc } = parseWithPositions(source);
   let node: unknown = doc.contents;
   // The best position found so far: the key of the pair we came through, or the node itself.
@@ -85,14 +111,7 @@ export function locate(_file: string, source: string, path: readonly PathSegment
       break;
     }
   }
-  const nodeRange = Y.isNode(node) ? node.range ?? undefined : undefined;
-  let start: number;
-  if (found && at === 'key' && keyRange) start = keyRange[0];
-  else if (!found && keyRange) start = keyRange[0];
-  else if (nodeRange) start = nodeRange[0] + (found && offset !== undefined && Y.isScalar(node) ? scalarOffset(source, node, offset) : 0);
-  else if (keyRange) start = keyRange[0];
-  else start = 0;
-  return positionOf(source, start);
+  return { node, keyRange, found };
 }
 
 /** How far into the source of `node` the `offset`-th character of its value is, when that can be known. */

@@ -2,7 +2,7 @@
 // mistake, naming the step, pointing at the key or value, with a suggestion.
 import type { Diagnostic, ErrorCode } from './errors.js';
 import type { AjvError } from './schema-compile.js';
-import { locate, type PathSegment } from './locate.js';
+import { locate, scalarSource, type PathSegment } from './locate.js';
 import { didYouMean } from './suggest.js';
 import { DURATION_PATTERN, ID_PATTERN, ENV_NAME_PATTERN } from './workflow-schema.js';
 
@@ -15,6 +15,8 @@ export interface Problem {
   at: 'key' | 'value';
   /** Character offset inside the string value (expressions). */
   offset?: number;
+  /** A number or boolean where text is expected: the hint shows the value quoted, as written. */
+  quote?: boolean;
 }
 
 export interface SchemaScope {
@@ -186,7 +188,8 @@ function problem(e: AjvError, scope: SchemaScope, value: unknown): Problem | und
     case 'type': {
       const types = [e.params.type].flat().flatMap((t) => String(t).split(','));
       if (inst.length === 0) return { code, message: `the workflow must be a mapping (apiVersion, kind, name, steps…), got ${kindOf(data)}`, path: [], at: 'value' };
-      return { code, message: `${name} must be ${typeList(types)}, got ${kindOf(data)}`, path: inst, at: 'value' };
+      const quote = types.includes('string') && (typeof data === 'number' || typeof data === 'boolean');
+      return { code, message: `${name} must be ${typeList(types)}, got ${kindOf(data)}`, ...fieldHint(inst), path: inst, at: 'value', ...(quote ? { quote } : {}) };
     }
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]) ?? [];
@@ -210,12 +213,12 @@ function problem(e: AjvError, scope: SchemaScope, value: unknown): Problem | und
     case 'maxItems':
       return { code, message: `${name} must have at most ${e.params.limit} item${e.params.limit === 1 ? '' : 's'}`, path: inst, at: 'value' };
     case 'minLength':
-      return { code, message: e.params.limit === 1 ? `${name} must not be empty` : `${name} must be at least ${e.params.limit} characters long`, path: inst, at: 'value' };
+      return { code, message: e.params.limit === 1 ? `${name} must not be empty` : `${name} must be at least ${e.params.limit} characters long`, ...fieldHint(inst), path: inst, at: 'value' };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { code, message: `${name} must be ${e.params.comparison} ${e.params.limit}, got ${show(data)}`, path: inst, at: 'value' };
+      return { code, message: `${name} must be ${e.params.comparison} ${e.params.limit}, got ${show(data)}`, ...fieldHint(inst), path: inst, at: 'value' };
     case 'uniqueItems': {
       const j = Math.max(Number(e.params.i), Number(e.params.j));
       return { code, message: `${name} lists ${show((data as unknown[])[j])} twice`, path: [...inst, j], at: 'value' };
@@ -225,12 +228,31 @@ function problem(e: AjvError, scope: SchemaScope, value: unknown): Problem | und
   }
 }
 
+/** Hints for top-level fields whose message alone does not say what to write. */
+const FIELD_HINTS: Record<string, string> = {
+  name: 'name is a short text naming the workflow, e.g. name: deploy-web',
+  concurrency: 'concurrency is how many steps may run at once: an integer ≥ 1, e.g. concurrency: 4',
+};
+
+function fieldHint(inst: readonly PathSegment[]): { hint?: string } {
+  const hint = inst.length === 1 ? FIELD_HINTS[String(inst[0])] : undefined;
+  return hint ? { hint } : {};
+}
+
 function patternProblem(e: AjvError, code: ErrorCode, inst: PathSegment[], data: unknown, name: string): Problem {
   const pattern = String(e.params.pattern);
-  if (pattern === DURATION_PATTERN) return { code, message: `${name} ${show(data)} is not a duration`, hint: 'use a number of milliseconds or a number with a unit: 500ms, 30s, 1.5m, 2h, 1h30m', path: inst, at: 'value' };
+  if (pattern === DURATION_PATTERN) return { code, message: `${name} ${show(data)} is not a duration`, hint: 'use a number of milliseconds or a number with a unit: 500ms, 30s, 1.5m, 2h, 1h30m, 1d', path: inst, at: 'value' };
   if (pattern === ID_PATTERN) return { code, message: `step id ${show(data)} is not valid`, hint: 'ids start with a letter or _ and hold only letters, digits, _ and -', path: inst, at: 'value' };
   if (pattern === ENV_NAME_PATTERN) return { code, message: `${show(data)} is not an environment variable name`, hint: 'use letters, digits and _, not starting with a digit', path: inst, at: 'value' };
   return { code, message: `${name} must match the pattern ${pattern}, got ${show(data)}`, path: inst, at: 'value' };
+}
+
+/** `quote it: A: "1"`, with the value as it is written in the source. */
+function quoteHint(source: string, path: readonly PathSegment[]): string | undefined {
+  const raw = scalarSource(source, path);
+  if (raw === undefined) return undefined;
+  const key = path[path.length - 1];
+  return `quote it: ${typeof key === 'string' ? `${key}: ` : ''}"${raw}"`;
 }
 
 /** Gives problems their file positions; sorted by position, duplicates dropped. */
@@ -239,7 +261,8 @@ export function toDiagnostics(file: string, source: string, problems: readonly P
   const out: Diagnostic[] = [];
   for (const p of problems) {
     const { line, col } = locate(file, source, p.path, p.at, p.offset);
-    const d: Diagnostic = { code: p.code, message: p.message, ...(p.hint ? { hint: p.hint } : {}), file, line, col, path: pathText(p.path) };
+    const hint = (p.quote ? quoteHint(source, p.path) : undefined) ?? p.hint;
+    const d: Diagnostic = { code: p.code, message: p.message, ...(hint ? { hint } : {}), file, line, col, path: pathText(p.path) };
     const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -8,7 +8,7 @@ import { didYouMean, suggestionHint } from './suggest.js';
 import type { PathSegment, Position } from './locate.js';
 import type { Problem } from './schema-errors.js';
 import { kindOf, pathText } from './schema-errors.js';
-import { parseDuration } from './duration.js';
+import { parseDuration, timerRangeProblem, MAX_TIMER_MS } from './duration.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -64,8 +64,14 @@ export function semanticProblems(doc: Obj, opts: SemanticOptions): Problem[] {
     if (isObj(e.spec.rollback)) checkType(e.spec.rollback.type, [...e.path, 'rollback', 'type'], e, out);
     checkNeeds(e, mainIds, finallyIds, out);
     checkRetry(e.spec.retry, [...e.path, 'retry'], out);
+    checkTimer(e.spec.timeout, [...e.path, 'timeout'], 'timeout', out);
+    if (isObj(e.spec.rollback)) checkTimer(e.spec.rollback.timeout, [...e.path, 'rollback', 'timeout'], 'timeout', out);
   }
-  if (isObj(doc.defaults)) checkRetry(doc.defaults.retry, ['defaults', 'retry'], out);
+  if (isObj(doc.defaults)) {
+    checkRetry(doc.defaults.retry, ['defaults', 'retry'], out);
+    checkTimer(doc.defaults.timeout, ['defaults', 'timeout'], 'timeout', out);
+  }
+  checkTimer(doc.timeout, ['timeout'], 'timeout', out);
 
   const graph = (list: StepEntry[]) => list.flatMap((e) => (e.id === undefined ? [] : [{ id: e.id, needs: strings(e.spec.needs) }]));
   for (const list of [main, fin]) {
@@ -167,8 +173,26 @@ export function durationMs(v: unknown): number | undefined {
   }
 }
 
+const TIMER_HINTS = {
+  timeout: `a timer cannot wait 0 ms or more than ${MAX_TIMER_MS} ms (about 24.8 days); leave timeout: out for no limit`,
+  delay: `a timer cannot wait more than ${MAX_TIMER_MS} ms (about 24.8 days)`,
+};
+
+/** A duration that is well formed but out of the range a timer can hold (0 ms or more than ~24.8 days). */
+function checkTimer(value: unknown, path: PathSegment[], kind: 'timeout' | 'delay', out: Problem[]): void {
+  // `.inf` is a number for YAML but not a duration for parseDuration: it is out of range too.
+  const ms = value === Infinity ? Infinity : durationMs(value);
+  if (ms === undefined) return; // not a duration: the schema says so
+  const problem = timerRangeProblem(ms, kind);
+  if (!problem) return;
+  const shown = typeof value === 'string' ? `'${value}'` : String(value);
+  out.push({ code: 'E_SCHEMA', message: `${pathText(path)} ${problem}, got ${shown}`, hint: TIMER_HINTS[kind], path, at: 'value' });
+}
+
 function checkRetry(retry: unknown, path: PathSegment[], out: Problem[]): void {
   if (!isObj(retry)) return;
+  checkTimer(retry.delay, [...path, 'delay'], 'delay', out);
+  checkTimer(retry.maxDelay, [...path, 'maxDelay'], 'delay', out);
   const delay = durationMs(retry.delay);
   const max = durationMs(retry.maxDelay);
   if (delay !== undefined && max !== undefined && max < delay) {

@@ -42,9 +42,14 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   return best;
 }
 
+/** `a, b, c`, or the first `max` names and how many more. */
+export function nameList(names: readonly string[], max = 10): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 /** `did you mean 'x'?`, or `known: a, b, c` when nothing is close (or undefined when there are no candidates). */
 export function suggestionHint(word: string, candidates: readonly string[], what = 'known'): string | undefined {
   const close = didYouMean(word, candidates);
   if (close !== undefined) return `did you mean '${close}'?`;
-  return candidates.length ? `${what}: ${candidates.join(', ')}` : undefined;
+  return candidates.length ? `${what}: ${nameList(candidates)}` : undefined;
 }

@@ -7,7 +7,7 @@ import { BACKOFFS, PARAM_TYPES } from './types.js';
 export const SCHEMA_BASE = 'https://cloudya.dev/schemas/';
 export const WORKFLOW_SCHEMA_ID = `${SCHEMA_BASE}workflow.schema.json`;
 // One or more number+unit parts, as engine/duration.ts reads them ('1h30m', '1.5m').
-export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?\\s*(ms|s|m|h)\\s*)+$';
+export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)\\s*)+$';
 export const ID_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_-]*$';
 export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
@@ -23,7 +23,7 @@ const duration = {
   type: ['string', 'number'],
   pattern: DURATION_PATTERN,
   minimum: 0,
-  description: 'A duration: "500ms", "30s", "1.5m", "2h", "1h30m", or a number of milliseconds',
+  description: 'A duration: "500ms", "30s", "1.5m", "2h", "1h30m", "1d", or a number of milliseconds (timeouts: 1ms to 24d; retry delays: 0 to 24d)',
 };
 
 const retryPolicy = {

@@ -38,8 +38,19 @@ function listCommands(): Map<string, string> {
   return found;
 }
 
-async function loadInto(prog: sade.Sade, file: string): Promise<void> {
-  const mod = (await import(pathToFileURL(file).href)) as { default?: CommandModule; register?: CommandModule['register'] };
+async function loadInto(prog: sade.Sade, file: string, tolerant = false): Promise<void> {
+  let mod: { default?: CommandModule; register?: CommandModule['register'] };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as typeof mod;
+  } catch (err) {
+    const msg = `cannot load command module ${file}: ${err instanceof Error ? err.message : String(err)}`;
+    // Listing all commands (help, a typo): one broken plug-in must not hide the others.
+    if (tolerant) {
+      process.stderr.write(`warning: ${msg}; ignored\n`);
+      return;
+    }
+    throw new CloudyaError('E_USAGE', msg, { hint: 'fix or remove that file', cause: err });
+  }
   const register = mod.default?.register ?? mod.register;
   if (typeof register !== 'function') {
     process.stderr.write(`warning: ${file} is not a cloudya command module (no register export); ignored\n`);
@@ -73,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const own = first && !first.startsWith('-') ? commands.get(first) : undefined;
     if (own) await loadInto(prog, own);
-    else for (const file of commands.values()) await loadInto(prog, file);
+    else for (const file of commands.values()) await loadInto(prog, file, true);
 
     // sade prints usage errors itself and exits 1: catch that and report it the
     // cloudya way (`error E_USAGE …`, exit 2).

@@ -6,6 +6,7 @@ import type { CommandModule } from '../main.js';
 import { home } from '../drive.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { paint } from '../output/color.js';
+import { isDriven } from '../liveness.js';
 
 export function formatEvent(e: Record<string, unknown>): string | undefined {
   const time = typeof e.time === 'string' ? e.time.slice(11, 23) : '';
@@ -16,7 +17,7 @@ export function formatEvent(e: Record<string, unknown>): string | undefined {
   switch (t) {
     case 'run.started': text = `run ${String(e.name)} ${e.resumed ? 'resumed' : 'started'} (${(e.steps as unknown[] | undefined)?.length ?? 0} steps)`; break;
     case 'run.finished': text = `run finished: ${String(e.status)}${err ? ` — ${err.code} ${err.message}` : ''}`; break;
-    case 'run.status': text = `run is ${String(e.status)}`; break;
+    case 'run.status': text = `run status: ${String(e.status).replace('_', ' ')}`; break;
     case 'step.started': text = `started (attempt ${String(e.attempt)})`; break;
     case 'step.succeeded': text = paint.green(`succeeded in ${String(e.durationMs)}ms`); break;
     case 'step.failed': text = paint.red(`failed: ${err?.code} ${err?.message}${e.continued ? ' (continued)' : ''}`); break;
@@ -70,13 +71,15 @@ export default {
         };
         pump();
         if (!opts.follow) return 0;
-        // A run is live while a process holds its lock; a crashed run (no lock) is not followed forever.
-        const live = () => existsSync(join(store.dir, 'lock'));
+        // A run is live while a living process holds its lock; a crashed run is not followed forever.
+        const live = () => isDriven(store.dir);
         while (live()) {
           await new Promise((r) => setTimeout(r, 200));
           pump();
         }
         pump();
+        const st = store.readState()?.status;
+        if (st === 'running' || st === 'rolling_back') process.stderr.write(`the process driving run ${store.id} is gone (crashed or killed); continue it with \`cloudya resume ${store.id}\`\n`);
         return 0;
       });
   },

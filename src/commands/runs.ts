@@ -6,8 +6,7 @@ import { CloudyaError } from '../../engine/errors.js';
 import { runSummary } from '../output/report.js';
 import { paint } from '../output/color.js';
 import type { RunState } from '../../engine/state.js';
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { isDriven } from '../liveness.js';
 import { join } from 'node:path';
 
 const runsDir = (home: string) => join(home, 'runs');
@@ -24,15 +23,7 @@ function jsonOrText(value: unknown): 'json' | 'text' {
  */
 export function displayStatus(home: string, r: RunState): string {
   if (r.status !== 'running' && r.status !== 'rolling_back' && r.status !== 'pending') return r.status;
-  try {
-    const lock = JSON.parse(readFileSync(join(runsDir(home), r.runId, 'lock'), 'utf8')) as { pid: number; host: string };
-    if (lock.host !== hostname()) return r.status;
-    process.kill(lock.pid, 0);
-    return r.status;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EPERM') return r.status;
-    return 'crashed';
-  }
+  return isDriven(join(runsDir(home), r.runId)) ? r.status : 'crashed';
 }
 
 function duration(s: RunState | { startedAt?: string; endedAt?: string }): string {

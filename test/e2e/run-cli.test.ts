@@ -211,6 +211,27 @@ test('a run killed mid-way is listed as crashed, not running', async () => {
   assert.is(JSON.parse((await runCli(['runs', '--output', 'json'], { home })).stdout)[0].status, 'succeeded');
 });
 
+test('logs --follow of a run whose process died ends and says so', async () => {
+  const home = tmpFiles({});
+  const killed = await runCli(['run', join(ROOT, 'examples', 'hello.yaml')], { home, env: { CLOUDYA_FAULT: 'kill-after-write:3' } });
+  assert.is(killed.signal, 'SIGKILL');
+  const r = await runCli(['logs', 'last', '--follow'], { home, timeoutMs: 10_000 });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /is gone \(crashed or killed\); continue it with `cloudya resume /);
+});
+
+test('environment problems are bad input, not bugs: CLOUDYA_HOME is a file; a broken plug-in command', async () => {
+  const dir = tmpFiles({ homefile: '', 'home/commands/broken.mjs': 'export default {' });
+  const r = await runCli(['run', join(ROOT, 'examples', 'hello.yaml')], { home: join(dir, 'homefile') });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /^error E_USAGE cannot use .*homefile\/runs: ENOTDIR/);
+  assert.not.match(r.stderr, /bug in cloudya|\n\s+at /);
+  const help = await runCli(['--help'], { home: join(dir, 'home') });
+  assert.is(help.code, 0);
+  assert.match(help.stderr, /warning: cannot load command module .*broken\.mjs/);
+  assert.match(help.stdout, /validate/);
+});
+
 test('plan shows waves and runs nothing', async () => {
   const r = await runCli(['plan', join(ROOT, 'examples', 'hello.yaml'), '--output', 'json']);
   assert.is(r.code, 0, r.stderr);
