@@ -1,6 +1,7 @@
 // Reading and parsing workflow files. js-yaml (YAML 1.2 core schema) parses fast;
 // only when it fails is the slower `yaml` parser used, for a precise position and message.
 import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { load, CORE_SCHEMA } from 'js-yaml';
 import { CloudyaError, ValidationError, type Diagnostic } from './errors.js';
 import { parseWithPositions, positionOf } from './locate.js';
@@ -11,6 +12,11 @@ export interface WorkflowSource {
   data: unknown;
 }
 
+/** The hint of a path that does not exist: relative paths start at the current folder. */
+export function missingPathHint(path: string): string {
+  return isAbsolute(path) ? 'check the path for typos' : `check the path for typos; it is relative to the current folder, ${process.cwd()}`;
+}
+
 /** Reads a file as UTF-8; E_FILE_NOT_FOUND when it is missing or a folder. */
 export function readSourceFile(file: string): string {
   let source: string;
@@ -18,9 +24,9 @@ export function readSourceFile(file: string): string {
     source = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CloudyaError('E_FILE_NOT_FOUND', `no such file: ${file}`, { cause: err });
-    if (code === 'EISDIR') throw new CloudyaError('E_FILE_NOT_FOUND', `${file} is a folder, not a workflow file`, { cause: err });
-    throw new CloudyaError('E_FILE_NOT_FOUND', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    if (code === 'ENOENT') throw new CloudyaError('E_FILE_NOT_FOUND', `no such file: ${file}`, { cause: err, hint: missingPathHint(file) });
+    if (code === 'EISDIR') throw new CloudyaError('E_FILE_NOT_FOUND', `${file} is a folder, not a workflow file`, { cause: err, hint: 'give the path of a .yaml file in it' });
+    throw new CloudyaError('E_FILE_NOT_FOUND', `cannot read ${file}: ${(err as Error).message}`, { cause: err, hint: 'check that the file exists and that you may read it' });
   }
   return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
 }
@@ -45,7 +51,9 @@ export function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch (err) {
-    throw new CloudyaError('E_FILE_NOT_FOUND', `no such file or folder: ${path}`, { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CloudyaError('E_FILE_NOT_FOUND', `no such file or folder: ${path}`, { cause: err, hint: missingPathHint(path) });
+    throw new CloudyaError('E_FILE_NOT_FOUND', `cannot read ${path}: ${(err as Error).message}`, { cause: err, hint: 'check that it exists and that you may read it' });
   }
 }
 

@@ -5,7 +5,7 @@
 import { STEP_TYPES, stepRegistry } from '../steps/index.js';
 import { ValidationError, type Diagnostic } from './errors.js';
 import { readWorkflowFile, parseWorkflowSource } from './load.js';
-import { locate } from './locate.js';
+import { locate, type PathSegment } from './locate.js';
 import { schemaProblems, toDiagnostics, type Problem } from './schema-errors.js';
 import { semanticProblems } from './semantic.js';
 import { buildWorkflowSchema, schemaFingerprint } from './workflow-schema.js';
@@ -71,9 +71,48 @@ function withProblems(data: Obj): Problem[] {
   return out;
 }
 
+/** Paths of the mappings that hold a YAML merge key (`<<: *common`): the core schema keeps `<<` as a plain key. */
+function mergeKeyPaths(data: unknown): PathSegment[][] {
+  const out: PathSegment[][] = [];
+  const open = new Set<object>(); // aliases may nest a node inside itself
+  const visit = (v: unknown, path: PathSegment[]) => {
+    if (v === null || typeof v !== 'object' || open.has(v)) return;
+    open.add(v);
+    if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
+    else {
+      if (Object.hasOwn(v, '<<')) out.push(path);
+      for (const [k, x] of Object.entries(v)) if (k !== '<<') visit(x, [...path, k]);
+    }
+    open.delete(v);
+  };
+  visit(data, []);
+  return out;
+}
+
+const under = (path: readonly PathSegment[], prefix: readonly PathSegment[]) => path.length >= prefix.length && prefix.every((seg, i) => path[i] === seg);
+
+/**
+ * One plain problem per merge key, instead of `unknown key '<<'` and the missing keys it
+ * was meant to bring: the other problems inside such a mapping are dropped.
+ */
+function mergeKeyProblems(data: unknown, problems: Problem[]): Problem[] {
+  const merges = mergeKeyPaths(data);
+  if (merges.length === 0) return problems;
+  return [
+    ...problems.filter((p) => !merges.some((m) => under(p.path, m))),
+    ...merges.map((m): Problem => ({
+      code: 'E_SCHEMA',
+      message: 'YAML merge keys (<<) are not supported; repeat the keys or use defaults:',
+      hint: 'defaults: sets retry, timeout and continueOnError for every step',
+      path: [...m, '<<'],
+      at: 'key',
+    })),
+  ];
+}
+
 /** Every problem of a parsed workflow, sorted by position (empty when it is valid). */
 export function validateWorkflow(file: string, source: string, data: unknown, opts: ValidateOptions = {}): Diagnostic[] {
-  const problems: Problem[] = [];
+  let problems: Problem[] = [];
   if (!isObj(data)) {
     const got = data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
     problems.push({ code: 'E_SCHEMA', message: `the workflow must be a mapping (apiVersion, kind, name, steps…), got ${got}`, hint: 'a workflow starts with `apiVersion: cloudya/v1` and `kind: Workflow`', path: [], at: 'value' });
@@ -84,6 +123,7 @@ export function validateWorkflow(file: string, source: string, data: unknown, op
     if (!validators.document(data)) problems.push(...schemaProblems(validators.document.errors ?? [], { code: 'E_SCHEMA', prefix: [], document: data }));
     problems.push(...withProblems(data));
     problems.push(...semanticProblems(data, { ...(opts.params ? { params: opts.params } : {}), where: (path) => locate(file, source, path) }));
+    problems = mergeKeyProblems(data, problems);
   }
   return toDiagnostics(file, source, problems);
 }

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// examples/hello.yaml needs its secret `token`; every CLI the tests spawn inherits this.
+process.env.CLOUDYA_PARAM_TOKEN ??= 'test-token-0000';
+
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');

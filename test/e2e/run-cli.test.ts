@@ -182,18 +182,18 @@ test('a secret given at start is required again on resume, even when it has a de
 kind: Workflow
 name: secret-default
 params:
-  token: { type: string, default: the-default, secret: true }
+  apitoken: { type: string, default: the-default, secret: true }
 steps:
-  - { id: use, type: sandbox, with: { command: "[ -f ok ] && echo {{params.token}} > used" } }
+  - { id: use, type: sandbox, with: { command: "[ -f ok ] && echo {{params.apitoken}} > used" } }
 ` });
   const home = join(dir, 'home');
-  const first = await runCli(['run', join(dir, 'wf.yaml'), '--param', 'token=the-real-one'], { home });
+  const first = await runCli(['run', join(dir, 'wf.yaml'), '--param', 'apitoken=the-real-one'], { home });
   assert.is(first.code, 1);
   writeFileSync(join(dir, 'ok'), '');
   const bare = await runCli(['resume', 'last'], { home });
   assert.is(bare.code, 2, 'resuming without the secret must not fall back to the default');
-  assert.match(bare.stderr, /--param token=… or CLOUDYA_PARAM_TOKEN=…/);
-  const r = await runCli(['resume', 'last', '--param', 'token=the-real-one'], { home });
+  assert.match(bare.stderr, /--param apitoken=… or CLOUDYA_PARAM_APITOKEN=…/);
+  const r = await runCli(['resume', 'last', '--param', 'apitoken=the-real-one'], { home });
   assert.is(r.code, 0, r.stderr);
   assert.is(readFileSync(join(dir, 'used'), 'utf8').trim(), 'the-real-one');
 });
