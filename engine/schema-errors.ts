@@ -182,6 +182,9 @@ function problem(e: AjvError, scope: SchemaScope, value: unknown): Problem | und
     }
     case 'required': {
       const key = String(e.params.missingProperty);
+      // `apiversion:` for `apiVersion:`: the unknown key's did-you-mean says it all.
+      const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
+      if (data !== null && typeof data === 'object' && Object.keys(data).some((k) => !allowed.includes(k) && didYouMean(k, allowed) === key)) return undefined;
       const hint = inst.length === 0 && (key === 'apiVersion' || key === 'kind') ? 'a workflow starts with `apiVersion: cloudya/v1` and `kind: Workflow`' : undefined;
       return { code, message: `${describe(inst, document)} is missing required key '${key}'`, ...(hint ? { hint } : {}), path: [...inst, key], at: 'key' };
     }

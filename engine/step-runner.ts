@@ -84,7 +84,7 @@ export async function runStep(rc: RunContext, spec: StepSpec): Promise<StepEnd> 
     } catch (thrown) {
       // A step that was cancelled by Ctrl-C is not failed: it goes back to pending for resume.
       if (rc.interrupt.aborted) return abort(rc, stepId);
-      const err = signal.aborted ? toCloudyaError(signal.reason, 'E_TIMEOUT') : toCloudyaError(thrown);
+      const err = explainEval(rc, signal.aborted ? toCloudyaError(signal.reason, 'E_TIMEOUT') : toCloudyaError(thrown));
       if (err.retryable && attempt < policy.attempts) {
         const delayMs = backoffDelay(policy, attempt);
         const info = errorInfo(err, rc.mask);
@@ -106,6 +106,16 @@ export async function runStep(rc: RunContext, spec: StepSpec): Promise<StepEnd> 
       done();
     }
   }
+}
+
+/** "steps.build.outputs.x is not defined" because build was skipped: say so. */
+function explainEval(rc: RunContext, err: CloudyaError): CloudyaError {
+  if (err.code !== 'E_EVAL') return err;
+  const id = /steps\.([A-Za-z_][\w-]*)/.exec(err.message)?.[1];
+  const rec = id ? runState(rc).steps[id] : undefined;
+  if (!rec || (rec.status !== 'skipped' && rec.status !== 'failed')) return err;
+  const why = rec.status === 'skipped' ? `step '${id}' was skipped (${rec.skipReason ?? 'its condition was false'}), so it has no outputs` : `step '${id}' failed, so it has no outputs`;
+  return new CloudyaError('E_EVAL', err.message, { hint: `${why}; guard this step with when: "{{eq steps.${id}.status 'succeeded'}}"`, cause: err });
 }
 
 function fail(rc: RunContext, spec: StepSpec, err: CloudyaError, durationMs: number, started: boolean): StepEnd {

@@ -43,6 +43,9 @@ export default {
         const wf: Workflow = loaded.workflow;
         const { values, secrets } = resolveParams(wf, loaded.file, loaded.source, collectParams(opts));
         const mask = createMasker(secrets.map((k) => values[k]));
+        const { loadStep } = await import('../../steps/index.js');
+        const undoable = new Set<string>();
+        for (const t of new Set([...wf.steps, ...(wf.finally ?? [])].map((s) => s.type))) if ((await loadStep(t)).rollback) undoable.add(t);
 
         // A `when` that reads only params can be decided now; others are decided at run time.
         const decideWhen = (s: StepSpec): boolean | 'at run time' => {
@@ -57,7 +60,7 @@ export default {
             id: s.id, type: s.type, needs: s.needs ?? [], runs: decideWhen(s),
             retry: retry.attempts > 1 ? { attempts: retry.attempts, backoff: retry.backoff, delayMs: retry.delayMs } : undefined,
             timeout: s.timeout ?? wf.defaults?.timeout,
-            rollback: s.rollback === false ? 'none' : s.rollback ? `${s.rollback.type} block` : 'type default',
+            rollback: s.rollback === false ? 'none (rollback: false)' : s.rollback ? `${s.rollback.type} block` : undoable.has(s.type) ? `${s.type}'s own` : 'none (nothing to undo)',
             continueOnError: s.continueOnError ?? wf.defaults?.continueOnError ?? false,
           };
         };

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { CloudyaError, ValidationError, type Diagnostic } from '../../engine/errors.js';
+import { didYouMean } from '../../engine/suggest.js';
 import { formatDiagnostic, printError } from '../output/errors.js';
 
 const FORMATS = ['text', 'json', 'github'] as const;
@@ -34,7 +35,13 @@ interface Skipped {
 /** YAML files under `dir`, sorted; dot folders and node_modules are skipped. */
 function yamlFiles(dir: string): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new CloudyaError('E_FILE_NOT_FOUND', `cannot read folder ${dir}: ${(err as Error).message}`, { cause: err, hint: 'check that you may read it' });
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...yamlFiles(p));
@@ -48,10 +55,7 @@ type Obj = Record<string, unknown>;
 const CLOUDYA_STEP_KEYS = ['type', 'with', 'needs', 'retry', 'rollback'];
 const isCloudyaApi = (v: string) => /^\s*cloudya\b/i.test(v);
 /** `apiVersion` however it is spelt: another case, `api_version`, a typo. */
-const isApiVersionKey = (k: string) => {
-  const plain = k.toLowerCase().replace(/[-_\s]/g, '');
-  return plain === 'apiversion' || (plain.startsWith('api') && plain.length >= 8 && [...'version'].filter((c) => plain.includes(c)).length >= 6);
-};
+const isApiVersionKey = (k: string) => k === 'apiVersion' || didYouMean(k, ['apiVersion']) === 'apiVersion';
 
 /**
  * In a folder, every YAML file that looks like an attempt at a cloudya workflow is checked
@@ -59,7 +63,7 @@ const isApiVersionKey = (k: string) => {
  * cannot hide a workflow from CI. Files that are clearly something else (another tool's
  * apiVersion, a GitHub Actions workflow, a list…) are skipped, with the reason.
  */
-export function workflowVerdict(source: string, parsed: { data: unknown } | undefined): { check: true } | { check: false; reason: string } {
+function workflowVerdict(source: string, parsed: { data: unknown } | undefined): { check: true } | { check: false; reason: string } {
   if (!parsed) return textVerdict(source);
   const { data } = parsed;
   if (data === null || data === undefined) return { check: false, reason: 'empty' };
@@ -75,19 +79,19 @@ export function workflowVerdict(source: string, parsed: { data: unknown } | unde
     if (doc.kind.trim().toLowerCase() === 'workflow') return { check: true };
     return { check: false, reason: `kind is '${doc.kind}' and there is no apiVersion` };
   }
-  if ('jobs' in doc) return { check: false, reason: 'it has jobs: (a CI pipeline such as GitHub Actions)' };
+  if ('jobs' in doc) return { check: false, reason: 'it has jobs:, like a GitHub Actions workflow' };
   if ('steps' in doc) {
     const steps = doc.steps;
     const foreign = Array.isArray(steps) && steps.length > 0 && !steps.some((s) => s !== null && typeof s === 'object' && CLOUDYA_STEP_KEYS.some((k) => k in (s as Obj)));
     if (!foreign) return { check: true };
-    return { check: false, reason: 'its steps have none of type, with, needs, retry, rollback (another tool’s pipeline)' };
+    return { check: false, reason: 'its steps have none of type, with, needs, retry, rollback: another tool’s pipeline' };
   }
   return { check: false, reason: 'no apiVersion, kind: Workflow or steps' };
 }
 
 /** For a file that is not valid YAML: judged by its text. */
 function textVerdict(source: string): { check: true } | { check: false; reason: string } {
-  const api = /^["']?(api[-_ ]?version|apiverison|apiversoin)["']?\s*:[ \t]*["']?([^\s"'#]*)/im.exec(source);
+  const api = /^["']?(api[-_ ]?version)["']?\s*:[ \t]*["']?([^\s"'#]*)/im.exec(source);
   if (api) {
     if (api[2] === '' || isCloudyaApi(api[2]!)) return { check: true };
     return { check: false, reason: `not valid YAML, and its apiVersion is '${api[2]}'` };

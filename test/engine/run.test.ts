@@ -250,6 +250,17 @@ test('a declared param without a value is null, a declared unset env var is empt
   assert.equal(h.marker(), ['n=3 e=[]']);
 });
 
+test('reading outputs of a skipped step fails with a hint that says why and how to guard it', async () => {
+  const h = await runYaml(head(`
+  - { id: build, type: sandbox, when: false, with: { command: "echo built" } }
+  - { id: deploy, type: sandbox, needs: [build], with: { command: "echo {{steps.build.outputs.stdout}}" } }
+  - { id: guarded, type: sandbox, needs: [build], when: "{{eq steps.build.status 'succeeded'}}", with: { command: "echo {{steps.build.outputs.stdout}}" } }
+`));
+  assert.is(h.state.steps.deploy!.error!.code, 'E_EVAL');
+  assert.match(h.state.steps.deploy!.error!.hint!, /step 'build' was skipped .* guard this step with when:/);
+  assert.is(h.state.steps.guarded!.status, 'skipped');
+});
+
 test('state.json is a JSON round trip of the run after it ends', async () => {
   const h = await runYaml(head(`  - { id: a, type: sandbox, with: { command: "true" } }\n`));
   const disk = JSON.parse(readFileSync(join(h.store.dir, 'state.json'), 'utf8'));
