@@ -57,9 +57,14 @@ export function isFile(path: string): boolean {
   }
 }
 
+/** Whether the source holds nothing but blank lines and comments (checked line by line: a single regex over the whole text backtracks exponentially on blank lines). */
+export function isBlank(source: string): boolean {
+  return source.split('\n').every((l) => /^\s*(#.*)?$/.test(l));
+}
+
 function yamlDiagnostic(file: string, source: string, err: unknown): Diagnostic {
   const base = { code: 'E_YAML' as const, file, path: '' };
-  if (source.trim() === '' || /^(\s*(#.*)?\n)*\s*(#.*)?$/.test(source)) {
+  if (isBlank(source)) {
     return { ...base, line: 1, col: 1, message: 'the file is empty', hint: 'a workflow starts with `apiVersion: cloudya/v1` and `kind: Workflow`' };
   }
   // The `yaml` parser names the problem more precisely and knows where it is.

@@ -68,7 +68,9 @@ export class StateWriter {
 
   private append(state: RunState): void {
     const steps: Record<string, StepRecord> = {};
-    for (const [id, rec] of Object.entries(state.steps)) {
+    // Changed records are new objects: an identity check per step, no allocation.
+    for (const id in state.steps) {
+      const rec = state.steps[id]!;
       if (this.written.get(id) !== rec) {
         steps[id] = rec;
         this.written.set(id, rec);

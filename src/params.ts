@@ -1,7 +1,7 @@
 // Workflow params: from `--param k=v` flags, a params file and CLOUDYA_PARAM_* variables,
 // checked against the workflow's declarations and converted to the declared types.
 import { CloudyaError, ValidationError } from '../engine/errors.js';
-import { readSourceFile, parseWorkflowSource } from '../engine/load.js';
+import { readSourceFile, parseWorkflowSource, isBlank } from '../engine/load.js';
 import { didYouMean } from '../engine/suggest.js';
 import { kindOf, toDiagnostics, type Problem } from '../engine/schema-errors.js';
 import { matchesParamType } from '../engine/semantic.js';
@@ -19,13 +19,57 @@ export function parseParamArgs(list: string[] | string | undefined): Record<stri
   return out;
 }
 
-/** A YAML or JSON file holding a mapping of param names to values. */
+/** Where a given value came from when it was read from a params file (to point problems at that file). */
+export interface ParamFileOrigin {
+  file: string;
+  source: string;
+  /** The value as the file gave it: a flag that overrides it gives another value. */
+  value: unknown;
+}
+
+/**
+ * The params-file origins of a map of given params, keyed by param name. It is an
+ * enumerable symbol property, so `{ ...fromFiles, ...flags }` keeps it; resolveParams
+ * uses an origin only while the value is still the one the file gave.
+ */
+export const PARAM_ORIGINS: unique symbol = Symbol('cloudya.paramOrigins');
+type WithOrigins = Record<string, unknown> & { [PARAM_ORIGINS]?: Record<string, ParamFileOrigin> };
+
+/** The params-file origins recorded on `given` (empty when its values came from flags only). */
+export function paramOrigins(given: Record<string, unknown>): Record<string, ParamFileOrigin> {
+  return (given as WithOrigins)[PARAM_ORIGINS] ?? {};
+}
+
+/** A YAML or JSON file holding a mapping of param names to values (an empty file gives none). */
 export function readParamsFile(file: string): Record<string, unknown> {
-  const data = parseWorkflowSource(file, readSourceFile(file));
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new CloudyaError('E_PARAM', `${file} must hold a mapping of param names to values, got ${kindOf(data)}`, { location: { file, line: 1, col: 1 } });
+  const source = readSourceFile(file);
+  if (isBlank(source)) return {}; // empty, or comments only
+  const data = parseWorkflowSource(file, source);
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new CloudyaError('E_PARAM', `${file} must hold a mapping of param names to values, got ${kindOf(data)}`, { location: { file, line: 1, col: 1 }, hint: 'write one `name: value` per line' });
   }
-  return data as Record<string, unknown>;
+  const values = { ...(data as Record<string, unknown>) } as WithOrigins;
+  values[PARAM_ORIGINS] = Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { file, source, value }]));
+  return values;
+}
+
+/**
+ * Every `--params-file` given (sade gives a string, or an array when the flag is repeated),
+ * merged in order: a later file wins over an earlier one for the same param.
+ */
+export function readParamsFiles(files: unknown): Record<string, unknown> {
+  const list = files === undefined || files === null || files === false ? [] : Array.isArray(files) ? files : [files];
+  const values: WithOrigins = {};
+  const origins: Record<string, ParamFileOrigin> = {};
+  for (const f of list) {
+    if (typeof f !== 'string' || f === '') throw new CloudyaError('E_USAGE', '--params-file expects a file name', { hint: 'e.g. --params-file params.yaml (repeat the flag for several files)' });
+    const one = readParamsFile(f);
+    Object.assign(values, one);
+    Object.assign(origins, paramOrigins(one));
+  }
+  values[PARAM_ORIGINS] = origins;
+  return values;
 }
 
 /** The environment variable that can give a param: CLOUDYA_PARAM_<NAME>, upper case, other characters as `_`. */
@@ -75,44 +119,69 @@ export interface ResolvedParams {
 
 /**
  * Every declared param's value: given (flags / params file) > CLOUDYA_PARAM_<NAME> > default.
- * Throws a ValidationError listing every unknown, missing or ill-typed param.
+ * Throws a ValidationError listing every unknown, missing or ill-typed param: at the params
+ * file for values that came from one (see readParamsFile), at the workflow's declaration
+ * otherwise. The values of `secret: true` params are never shown.
  */
 export function resolveParams(workflow: Workflow, file: string, source: string, given: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ResolvedParams {
   const declared = workflow.params ?? {};
   const names = Object.keys(declared);
+  const origins = paramOrigins(given);
+  /** The params file `name`'s given value came from, if it did. */
+  const originOf = (name: string): ParamFileOrigin | undefined => {
+    const o = Object.hasOwn(origins, name) ? origins[name] : undefined;
+    return o && Object.is(o.value, given[name]) ? o : undefined;
+  };
   const problems: Problem[] = [];
+  const fileProblems = new Map<string, { source: string; problems: Problem[] }>();
+  /** Records a problem of a given value: in its params file when it came from one. */
+  const report = (name: string, p: Omit<Problem, 'path' | 'at'>, inWorkflow: Pick<Problem, 'path' | 'at'>, inFile: 'key' | 'value') => {
+    const o = originOf(name);
+    if (!o) {
+      problems.push({ ...p, ...inWorkflow });
+      return;
+    }
+    const entry = fileProblems.get(o.file) ?? { source: o.source, problems: [] };
+    entry.problems.push({ ...p, path: [name], at: inFile });
+    fileProblems.set(o.file, entry);
+  };
   for (const name of Object.keys(given)) {
     if (Object.hasOwn(declared, name)) continue;
     const close = didYouMean(name, names);
-    problems.push({
+    report(name, {
       code: 'E_PARAM',
       message: `unknown param '${name}'`,
       hint: close ? `did you mean '${close}'?` : names.length ? `the workflow declares: ${names.join(', ')}` : 'the workflow declares no params',
-      path: names.length ? ['params'] : [],
-      at: 'key',
-    });
+    }, { path: names.length ? ['params'] : [], at: 'key' }, 'key');
   }
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(declared)) {
     const envName = paramEnvName(name);
-    const [raw, from] = given[name] !== undefined ? [given[name], `--param ${name}`] : env[envName] !== undefined ? [env[envName], envName] : [spec.default, 'its default'];
+    const origin = given[name] !== undefined ? originOf(name) : undefined;
+    const [raw, from] = given[name] !== undefined ? [given[name], origin ? origin.file : `--param ${name}`] : env[envName] !== undefined ? [env[envName], envName] : [spec.default, 'its default'];
     if (raw === undefined) {
       if (spec.required) problems.push({ code: 'E_PARAM', message: `missing required param '${name}'`, hint: `pass --param ${name}=…${spec.type ? ` (${article(spec.type)} ${spec.type})` : ''} or set ${envName}`, path: ['params', name], at: 'key' });
       continue;
     }
+    const secret = spec.secret === true;
+    const here = { path: ['params', name], at: 'key' as const };
     const c = coerceParam(raw, spec.type);
     if (!c.ok) {
-      problems.push({ code: 'E_PARAM', message: `param '${name}' must be ${article(spec.type!)} ${spec.type}, got ${typeof raw === 'string' ? `'${raw}'` : kindOf(raw)} (from ${from})`, path: ['params', name], at: 'key' });
+      const a = `${article(spec.type!)} ${spec.type}`;
+      const got = secret ? `a value that is not ${a}` : typeof raw === 'string' ? `'${raw}'` : kindOf(raw);
+      report(name, { code: 'E_PARAM', message: `param '${name}' must be ${a}, got ${got} (from ${from})` }, here, 'value');
       continue;
     }
     if (Array.isArray(spec.enum) && !spec.enum.some((v) => JSON.stringify(v) === JSON.stringify(c.value))) {
       const allowed = spec.enum.map((v) => JSON.stringify(v));
-      const close = typeof c.value === 'string' ? didYouMean(c.value, spec.enum.filter((v): v is string => typeof v === 'string')) : undefined;
-      problems.push({ code: 'E_PARAM', message: `param '${name}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(c.value)} (from ${from})`, ...(close ? { hint: `did you mean '${close}'?` } : {}), path: ['params', name], at: 'key' });
+      const close = !secret && typeof c.value === 'string' ? didYouMean(c.value, spec.enum.filter((v): v is string => typeof v === 'string')) : undefined;
+      const got = secret ? 'a value that is not one of them' : JSON.stringify(c.value);
+      report(name, { code: 'E_PARAM', message: `param '${name}' must be one of ${allowed.join(', ')}, got ${got} (from ${from})`, ...(close ? { hint: `did you mean '${close}'?` } : {}) }, here, 'value');
       continue;
     }
     values[name] = c.value;
   }
-  if (problems.length) throw new ValidationError(toDiagnostics(file, source, problems));
+  const diagnostics = [...toDiagnostics(file, source, problems), ...[...fileProblems].flatMap(([f, e]) => toDiagnostics(f, e.source, e.problems))];
+  if (diagnostics.length) throw new ValidationError(diagnostics);
   return { values, secrets: names.filter((n) => declared[n]!.secret === true) };
 }

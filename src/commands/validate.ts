@@ -91,13 +91,13 @@ function workflowVerdict(source: string, parsed: { data: unknown } | undefined):
 
 /** For a file that is not valid YAML: judged by its text. */
 function textVerdict(source: string): { check: true } | { check: false; reason: string } {
-  const api = /^["']?(api[-_ ]?version)["']?\s*:[ \t]*["']?([^\s"'#]*)/im.exec(source);
+  const api = /^["']?(api[-_ ]?version)["']?[ \t]*:[ \t]*["']?([^\s"'#]*)/im.exec(source);
   if (api) {
     if (api[2] === '' || isCloudyaApi(api[2]!)) return { check: true };
     return { check: false, reason: `not valid YAML, and its apiVersion is '${api[2]}'` };
   }
-  if (/^["']?kind["']?\s*:\s*["']?workflow\b/im.test(source)) return { check: true };
-  if (/^["']?steps["']?\s*:/m.test(source) && !/^["']?(jobs|on)["']?\s*:/m.test(source) && /^[\s-]*["']?(type|with|needs|retry|rollback)["']?\s*:/m.test(source)) return { check: true };
+  if (/^["']?kind["']?[ \t]*:[ \t]*["']?workflow\b/im.test(source)) return { check: true };
+  if (/^["']?steps["']?[ \t]*:/m.test(source) && !/^["']?(jobs|on)["']?[ \t]*:/m.test(source) && /(^|[{,])[ \t-]*["']?(type|with|needs|retry|rollback)["']?[ \t]*:/m.test(source)) return { check: true };
   return { check: false, reason: 'not valid YAML, and nothing in it names a cloudya workflow' };
 }
 

@@ -7,7 +7,7 @@ import { FIXTURES, ROOT, tmpDir } from '../helpers.js';
 import { checkWorkflowSource, loadWorkflow, validateWorkflow, validatorOrigin } from '../../engine/validate.js';
 import { parseWorkflowSource, readWorkflowFile } from '../../engine/load.js';
 import { locate } from '../../engine/locate.js';
-import { didYouMean } from '../../engine/suggest.js';
+import { didYouMean, suggestionHint } from '../../engine/suggest.js';
 import { simpleReferences } from '../../engine/check-refs.js';
 import { extractReferences } from '../../engine/expressions.js';
 import { CloudyaError, ValidationError, type Diagnostic } from '../../engine/errors.js';
@@ -65,6 +65,13 @@ test('a missing file is E_FILE_NOT_FOUND', () => {
   } catch (err) {
     assert.instance(err, CloudyaError);
     assert.is((err as CloudyaError).code, 'E_FILE_NOT_FOUND');
+    assert.is((err as CloudyaError).hint, 'check the path for typos');
+  }
+  try {
+    readWorkflowFile('no/such/wf.yaml');
+    assert.unreachable();
+  } catch (err) {
+    assert.is((err as CloudyaError).hint, `check the path for typos; it is relative to the current folder, ${process.cwd()}`);
   }
 });
 
@@ -235,6 +242,14 @@ test('a file that is not a workflow gets one message', () => {
   assert.equal(diagnose('').map((d) => [d.code, d.message]), [['E_YAML', 'the file is empty']]);
 });
 
+test('a YAML error after many blank lines is reported at once (no regex backtracking)', () => {
+  const started = Date.now();
+  const ds = diagnose('\n'.repeat(40) + '# header\n\n  \n'.repeat(20) + 'a: [1\n');
+  assert.is(ds[0]!.code, 'E_YAML');
+  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  assert.equal(diagnose('\n\n# only a comment\n  \n').map((d) => d.message), ['the file is empty']);
+});
+
 test('duplicate keys and several documents are YAML errors', () => {
   assert.equal(diagnose('a: 1\na: 2\n').map((d) => [d.code, d.line, d.col]), [['E_YAML', 2, 1]]);
   assert.equal(diagnose('a: 1\n---\nb: 2\n').map((d) => [d.code, d.message]), [['E_YAML', 'the file holds more than one YAML document']]);
@@ -306,6 +321,115 @@ test('a generated 1000-step workflow validates', () => {
   // A far reference is fine through the chain of needs.
   const far = src.replace('{{steps.step_998.outputs.stdout}}', '{{steps.step_3.outputs.stdout}}');
   assert.equal(validateWorkflow(file, far, parseWorkflowSource(file, far)), []);
+});
+
+test('timeouts must be between 1ms and 24d; retry delays at most 24d (Node timers hold 2^31-1 ms)', () => {
+  const ds = diagnose(`apiVersion: cloudya/v1
+kind: Workflow
+name: t
+timeout: 99999h
+defaults: { timeout: 0, retry: { attempts: 2, delay: 0, maxDelay: 25d } }
+steps:
+  - id: a
+    type: sandbox
+    timeout: 1e20
+    retry: { attempts: 3, delay: 30d }
+    rollback: { type: sandbox, timeout: 0s, with: { command: x } }
+    with: { command: x }
+  - { id: b, type: sandbox, timeout: .inf, with: { command: x } }
+finally:
+  - { id: f, type: sandbox, timeout: 2147483648, with: { command: x } }
+`);
+  assert.equal(ds.map((d) => `${d.line}:${d.col} ${d.message}`), [
+    "4:10 timeout must be between 1ms and 24d, got '99999h'",
+    '5:22 defaults.timeout must be between 1ms and 24d, got 0',
+    "5:67 defaults.retry.maxDelay must be at most 24d, got '25d'",
+    '9:14 steps[0].timeout must be between 1ms and 24d, got 100000000000000000000',
+    "10:34 steps[0].retry.delay must be at most 24d, got '30d'",
+    "11:41 steps[0].rollback.timeout must be between 1ms and 24d, got '0s'",
+    '13:38 steps[1].timeout must be a string or number, got Infinity',
+    '15:38 finally[0].timeout must be between 1ms and 24d, got 2147483648',
+  ]);
+  assert.ok(ds.every((d) => d.code === 'E_SCHEMA'));
+  assert.is(ds.filter((d) => d.line === 13).length, 1);
+  assert.match(ds[0]!.hint!, /leave timeout: out for no limit/);
+  // The largest values that fit, days as a unit, and a zero retry delay are fine.
+  const ok = diagnose(wf(`  - id: a\n    type: sandbox\n    timeout: 24d\n    retry: { attempts: 2, delay: 0, maxDelay: 2147483647 }\n    with: { command: x }\n`, 'timeout: 1d12h\ndefaults: { timeout: 1ms }\n'));
+  assert.equal(ok, []);
+});
+
+test('a number or boolean where text is expected: the hint quotes it as written', () => {
+  const ds = diagnose(`apiVersion: cloudya/v1
+kind: Workflow
+name: 123
+steps:
+  - id: a
+    type: sandbox
+    with: { command: x, env: { A: 1, B: true, C: 1.10 } }
+`);
+  assert.equal(ds.map((d) => [d.message, d.hint]), [
+    ['name must be a string, got integer', 'quote it: name: "123"'],
+    ['steps[0].with.env.A must be a string, got integer', 'quote it: A: "1"'],
+    ['steps[0].with.env.B must be a string, got boolean', 'quote it: B: "true"'],
+    ['steps[0].with.env.C must be a string, got number', 'quote it: C: "1.10"'],
+  ]);
+  const list = diagnose(wf(`  - { id: a, type: sandbox, with: { argv: [echo, 5] } }\n`));
+  assert.equal(list.map((d) => d.hint), ['quote it: "5"']);
+  const mapping = diagnose(wf(`  - { id: a, type: sandbox, with: { command: x } }\n`).replace('name: t', 'name: { a: 1 }'));
+  assert.equal(mapping.map((d) => [d.message, d.hint]), [['name must be a string, got a mapping', 'name is a short text naming the workflow, e.g. name: deploy-web']]);
+});
+
+test('concurrency problems say what concurrency is', () => {
+  for (const value of ['0', 'four', '1.5']) {
+    const ds = diagnose(wf(`  - { id: a, type: sandbox, with: { command: x } }\n`, `concurrency: ${value}\n`));
+    assert.is(ds.length, 1, value);
+    assert.is(ds[0]!.hint, 'concurrency is how many steps may run at once: an integer ≥ 1, e.g. concurrency: 4', value);
+  }
+});
+
+test('reading an unknown step: a close id is suggested, else the ids are listed', () => {
+  const ds = diagnose(wf(`  - { id: build, type: sandbox, with: { command: x } }\n  - { id: deploy, type: sandbox, needs: [build], with: { command: "{{steps.biuld.outputs.x}} {{steps.zz.status}}" } }\n`));
+  assert.equal(ds.map((d) => [d.message, d.hint]), [
+    ["step 'deploy' reads steps.biuld.outputs, but there is no step 'biuld'", "did you mean 'build'?"],
+    ["step 'deploy' reads steps.zz.status, but there is no step 'zz'", 'steps: build, deploy'],
+  ]);
+  const many = Array.from({ length: 14 }, (_, i) => `s${i}`);
+  assert.is(suggestionHint('zzzz', many, 'steps'), 'steps: s0, s1, s2, s3, s4, s5, s6, s7, s8, s9 and 4 more');
+});
+
+test('YAML merge keys get one plain message, not unknown-key and missing-key noise', () => {
+  const ds = diagnose(`apiVersion: cloudya/v1
+kind: Workflow
+name: m
+steps:
+  - &base
+    id: a
+    type: sandbox
+    with: { command: x }
+  - id: b
+    <<: *base
+  - id: c
+    type: sandbox
+    with:
+      <<: { command: echo }
+`);
+  assert.equal(ds.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`), [
+    '10:5 E_SCHEMA YAML merge keys (<<) are not supported; repeat the keys or use defaults:',
+    '14:7 E_SCHEMA YAML merge keys (<<) are not supported; repeat the keys or use defaults:',
+  ]);
+});
+
+test('a misspelt required key gets one message: the did-you-mean of the unknown key', () => {
+  const ds = diagnose('apiversion: cloudya/v1\nkind: Workflow\nname: t\nsteps:\n  - { id: a, type: sandbox, with: { command: x } }\n');
+  assert.equal(ds.map((d) => [d.message, d.hint]), [["unknown key 'apiversion' at the top level", "did you mean 'apiVersion'?"]]);
+  const missing = diagnose('kind: Workflow\nname: t\nsteps:\n  - { id: a, type: sandbox, with: { command: x } }\n');
+  assert.equal(missing.map((d) => d.message), ["the workflow is missing required key 'apiVersion'"]);
+});
+
+test('an optional param without a default may be read (it is null at run time)', () => {
+  const ds = diagnose(wf(`  - { id: a, type: sandbox, with: { command: "echo {{default params.f 3}} {{params.f}}" } }\n`, 'params:\n  f: { type: number }\n'));
+  assert.equal(ds, []);
+  assert.equal(diagnose(wf(`  - { id: a, type: sandbox, with: { command: "echo {{default params.f 3}}" } }\n`, 'params:\n  f: { type: number }\n'), { params: {} }), []);
 });
 
 test.run();
