@@ -232,6 +232,16 @@ test('environment problems are bad input, not bugs: CLOUDYA_HOME is a file; a br
   assert.match(help.stdout, /validate/);
 });
 
+test('--params-file can be repeated: later files win, --param wins over both', async () => {
+  const dir = tmpFiles({ 'a.yaml': 'who: first\n', 'b.json': '{"who": "second"}' });
+  const home = join(dir, 'home');
+  const r = await runCli(['run', join(ROOT, 'examples', 'hello.yaml'), '--params-file', join(dir, 'a.yaml'), '--params-file', join(dir, 'b.json'), '--output', 'json'], { home });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(JSON.parse(r.stdout).steps.greet.outputs.stdout, 'Hello, second!');
+  const o = await runCli(['run', join(ROOT, 'examples', 'hello.yaml'), '--params-file', join(dir, 'a.yaml'), '--param', 'who=flag', '--output', 'json'], { home });
+  assert.is(JSON.parse(o.stdout).steps.greet.outputs.stdout, 'Hello, flag!');
+});
+
 test('plan shows waves and runs nothing', async () => {
   const r = await runCli(['plan', join(ROOT, 'examples', 'hello.yaml'), '--output', 'json']);
   assert.is(r.code, 0, r.stderr);
