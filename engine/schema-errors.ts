@@ -191,7 +191,8 @@ function problem(e: AjvError, scope: SchemaScope, value: unknown): Problem | und
     case 'type': {
       const types = [e.params.type].flat().flatMap((t) => String(t).split(','));
       if (inst.length === 0) return { code, message: `the workflow must be a mapping (apiVersion, kind, name, steps…), got ${kindOf(data)}`, path: [], at: 'value' };
-      const quote = types.includes('string') && (typeof data === 'number' || typeof data === 'boolean');
+      // Only where text is the sole choice: quoting a boolean `timeout` would not make it a duration.
+      const quote = types.length === 1 && types[0] === 'string' && (typeof data === 'number' || typeof data === 'boolean');
       return { code, message: `${name} must be ${typeList(types)}, got ${kindOf(data)}`, ...fieldHint(inst), path: inst, at: 'value', ...(quote ? { quote } : {}) };
     }
     case 'enum': {
