@@ -33,6 +33,8 @@ export interface RunContext {
   emit(e: RunEvent): void;
   /** Writes pending transitions to state.json now (called before any side effect). */
   flush(): void;
+  /** Ids of steps changed since the last write (filled by `send`). */
+  changed: Set<string>;
   /** Cache of the `steps` expression context (see stepsView). */
   view?: ExprContext['steps'];
   /** Outcome of the main steps, shown to finally steps as `run.status`. */
@@ -54,7 +56,10 @@ export function send(rc: RunContext, event: RunMachineEvent): RunState {
     const step = 'stepId' in event ? ` for step '${event.stepId}' (status ${before.context.run.steps[event.stepId]?.status})` : '';
     throw new CloudyaError('E_INTERNAL', `the run machine refused ${event.type}${step} in state ${String(rc.actor.getSnapshot().value)}`);
   }
-  if ('stepId' in event) refreshView(rc, event.stepId, after.steps[event.stepId]);
+  if ('stepId' in event) {
+    refreshView(rc, event.stepId, after.steps[event.stepId]);
+    rc.changed.add(event.stepId);
+  }
   return after;
 }
 

@@ -73,11 +73,13 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
   let written: RunState | undefined;
   let dirty: RunState | undefined;
   let scheduled = false;
+  const changed = new Set<string>();
   const flush = () => {
     if (dirty === undefined) return;
     const next = dirty;
     dirty = undefined;
-    store.writeState(next);
+    store.writeState(next, changed);
+    changed.clear();
     written = next;
   };
   dirty = state;
@@ -100,6 +102,7 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
     params: withDeclaredParams(wf, opts.params), env: declaredEnv(wf), outputs: new Map(), specs, signal: interrupt, interrupt, rollbackCapable,
     concurrency: opts.concurrency ?? state.options.concurrency,
     flush,
+    changed,
     emit(e) {
       const masked = maskValue(e, mask);
       log.event(masked);
@@ -170,6 +173,7 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
     const final = runState(rc);
     rc.emit({ type: 'run.finished', runId: final.runId, status: final.status, durationMs: Math.round(performance.now() - started), ...(final.error ? { error: final.error } : {}) });
     actor.stop();
+    store.closeState();
     log.close();
     store.releaseLock();
   }

@@ -163,9 +163,15 @@ export class RunStore {
   }
 
   /** Atomically replaces state.json (temp file in the same dir, fsync, rename; fsync of the dir with `syncDir`). Sync. */
-  writeState(state: RunState): void {
+  writeState(state: RunState, changed?: Iterable<string>): void {
     if (!this.tmpCleaned) this.removeLeftoverTemps();
-    (this.writer ??= new StateWriter(this.dir, this.syncDir)).write(state);
+    (this.writer ??= new StateWriter(this.dir, this.syncDir)).write(state, changed);
+  }
+
+  /** Waits until everything written is on disk, and releases the journal. */
+  closeState(): void {
+    this.writer?.close();
+    this.writer = undefined;
   }
 
   private removeLeftoverTemps(): void {
