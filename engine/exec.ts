@@ -1,7 +1,11 @@
 // The one place child processes start: bound to the step's AbortSignal (the
 // whole process group is killed), output streamed line by line to the log,
-// secrets masked, failures mapped to CloudyaError.
+// secrets masked, failures mapped to CloudyaError. The spawning itself happens
+// in the process runner (exec-host.ts), a small process of its own.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CloudyaError } from './errors.js';
+import type { HostReply, HostRequest } from './exec-host.js';
 import type { ExecOptions, ExecResult } from './step-api.js';
 import type { Masker } from './mask.js';
 
@@ -15,100 +19,132 @@ export interface ExecBinding {
 
 const DEFAULT_MAX_BUFFER = 1024 * 1024;
 
-/** Process groups of children still running: a forced exit kills them all. */
-const live = new Set<number>();
-
-export function killAllChildren(signal: NodeJS.Signals = 'SIGKILL'): void {
-  for (const pid of live) killGroup(pid, signal);
+interface Pending {
+  onData(stream: 'stdout' | 'stderr', chunk: string): void;
+  onExit(reply: Extract<HostReply, { t: 'exit' }>): void;
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try { process.kill(pid, signal); } catch { /* already gone */ }
+let host: ChildProcess | undefined;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+/** The process runner (engine/exec-host.ts), started on first use. */
+function runner(): ChildProcess {
+  if (host?.connected) return host;
+  const child = fork(fileURLToPath(new URL('./exec-host.js', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Its own heap stays small, so its forks stay cheap.
+    execArgv: ['--max-semi-space-size=1'],
+    env: process.env,
+  });
+  child.on('message', (m: HostReply) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    if (m.t === 'data') p.onData(m.stream, m.chunk);
+    else {
+      pending.delete(m.id);
+      idle();
+      p.onExit(m);
+    }
+  });
+  child.on('exit', (code, signal) => {
+    if (host === child) host = undefined;
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      p.onExit({ t: 'exit', id, spawnError: { message: `the process runner stopped (${signal ?? `exit ${code}`})` } });
+    }
+  });
+  host = child;
+  idle();
+  return child;
+}
+
+/** The runner keeps the engine alive only while a command runs. */
+function idle(): void {
+  const h = host as (ChildProcess & { channel?: { ref(): void; unref(): void } }) | undefined;
+  if (!h) return;
+  if (pending.size > 0) {
+    h.ref();
+    h.channel?.ref();
+  } else {
+    h.unref();
+    h.channel?.unref();
   }
 }
 
+/** Starts the process runner early, so its startup overlaps the engine's. */
+export function prewarmExec(): void {
+  runner();
+}
+
+/** A forced exit: the runner kills every command it started when its channel closes. */
+export function killAllChildren(): void {
+  host?.disconnect();
+}
+
 export async function execCommand(bind: ExecBinding, file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  const { execa } = await import('execa');
   const started = performance.now();
   const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
   if (bind.signal.aborted) throw abortError(bind.signal, file);
 
   const shell = options.shell === true ? '/bin/sh' : options.shell || undefined;
   const [cmd, argv] = shell ? [shell, ['-c', [file, ...args].join(' ')]] : [file, [...args]];
-  const child = execa(cmd, argv, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
-    input: options.input,
-    stdin: options.input === undefined ? 'ignore' : 'pipe',
-    // A process group of its own, so cancelling kills grandchildren too.
-    detached: true,
-    reject: false,
-    buffer: false,
-    stripFinalNewline: false,
-  });
-
+  const id = nextId++;
   const out = { stdout: '', stderr: '' };
-  const collect = (stream: 'stdout' | 'stderr') => {
-    let pending = '';
-    child[stream]?.setEncoding('utf8');
-    child[stream]?.on('data', (chunk: string) => {
-      if (out[stream].length < maxBuffer) out[stream] += chunk.slice(0, maxBuffer - out[stream].length);
-      if (!bind.onLine) return;
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        bind.onLine(stream, bind.mask(pending.slice(0, nl)));
-        pending = pending.slice(nl + 1);
-      }
+  const partial = { stdout: '', stderr: '' };
+
+  const reply = await new Promise<Extract<HostReply, { t: 'exit' }>>((resolve) => {
+    pending.set(id, {
+      onData(stream, chunk) {
+        if (out[stream].length < maxBuffer) out[stream] += chunk.slice(0, maxBuffer - out[stream].length);
+        if (!bind.onLine) return;
+        partial[stream] += chunk;
+        let nl: number;
+        while ((nl = partial[stream].indexOf('\n')) >= 0) {
+          bind.onLine(stream, bind.mask(partial[stream].slice(0, nl)));
+          partial[stream] = partial[stream].slice(nl + 1);
+        }
+      },
+      onExit: resolve,
     });
-    child[stream]?.on('end', () => { if (pending && bind.onLine) bind.onLine(stream, bind.mask(pending)); });
-  };
-  collect('stdout');
-  collect('stderr');
+    const h = runner();
+    idle();
+    h.send({ t: 'run', id, cmd, args: argv, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}) } satisfies HostRequest);
 
-  if (child.pid) live.add(child.pid);
-  let forceKill: NodeJS.Timeout | undefined;
-  const onAbort = () => {
-    killGroup(child.pid, 'SIGTERM');
-    forceKill = setTimeout(() => killGroup(child.pid, 'SIGKILL'), bind.killGraceMs ?? 2000);
-    forceKill.unref();
-  };
-  bind.signal.addEventListener('abort', onAbort, { once: true });
+    let forceKill: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      host?.send({ t: 'kill', id, signal: 'SIGTERM' } satisfies HostRequest);
+      forceKill = setTimeout(() => host?.send({ t: 'kill', id, signal: 'SIGKILL' } satisfies HostRequest), bind.killGraceMs ?? 2000);
+      forceKill.unref();
+    };
+    bind.signal.addEventListener('abort', onAbort, { once: true });
+    const p = pending.get(id)!;
+    const done = p.onExit;
+    p.onExit = (r) => {
+      bind.signal.removeEventListener('abort', onAbort);
+      if (forceKill) clearTimeout(forceKill);
+      done(r);
+    };
+  });
+  if (bind.onLine) for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) bind.onLine(stream, bind.mask(partial[stream]));
 
-  let result;
-  try {
-    result = await child;
-  } finally {
-    if (child.pid) live.delete(child.pid);
-    bind.signal.removeEventListener('abort', onAbort);
-    if (forceKill) clearTimeout(forceKill);
-  }
   const durationMs = Math.round(performance.now() - started);
-  if (bind.signal.aborted) {
-    killGroup(child.pid, 'SIGKILL');
-    throw abortError(bind.signal, file);
+  if (bind.signal.aborted) throw abortError(bind.signal, file);
+  if (reply.spawnError) {
+    if (reply.spawnError.code === 'ENOENT') {
+      throw new CloudyaError('E_COMMAND_NOT_FOUND', `${cmd}: command not found`, { hint: `install ${cmd} or put it on PATH (or check the working directory: ${options.cwd ?? process.cwd()})` });
+    }
+    throw new CloudyaError('E_COMMAND_FAILED', bind.mask(reply.spawnError.message));
   }
+  // Values stay real for the next step; masking happens where they leave the engine
+  // (log lines above, persisted outputs, events, error messages).
   const res: ExecResult = {
-    exitCode: result.exitCode ?? (result.signal ? 128 : 1),
-    // Values stay real for the next step; masking happens where they leave the engine
-    // (log lines above, persisted outputs, events, error messages).
+    exitCode: reply.exitCode ?? (reply.signal ? 128 : 1),
     stdout: out.stdout,
     stderr: out.stderr,
     durationMs,
-    ...(result.signal ? { signal: result.signal } : {}),
+    ...(reply.signal ? { signal: reply.signal } : {}),
   };
-  if (result.failed && result.exitCode === undefined && !result.signal) {
-    const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT') {
-      throw new CloudyaError('E_COMMAND_NOT_FOUND', `${cmd}: command not found`, { hint: `install ${cmd} or put it on PATH`, cause: result.cause });
-    }
-    throw new CloudyaError('E_COMMAND_FAILED', bind.mask(result.shortMessage ?? `${cmd} failed to start`), { cause: result.cause });
-  }
   if (res.exitCode !== 0 && options.reject !== false) {
     const tail = res.stderr.trim().split('\n').slice(-3).join(' | ');
     throw new CloudyaError('E_COMMAND_FAILED', `exit code ${res.exitCode}${res.signal ? ` (${res.signal})` : ''}${tail ? `: ${tail}` : ''}`, {

@@ -9,6 +9,7 @@ import { compensateRun, compensationOrder } from './compensate.js';
 import { parseDuration } from './duration.js';
 import { declaredEnv, errorInfo, runState, send, workflowDirOf, type RunContext } from './run-context.js';
 import { loadStep } from '../steps/index.js';
+import { prewarmExec } from './exec.js';
 import type { RunStore } from './store.js';
 import type { RunEvent } from './events.js';
 import type { RunState, StepRecord } from './state.js';
@@ -52,6 +53,7 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
   const { store, loaded } = opts;
   const wf = loaded.workflow;
   const lock = store.acquireLock();
+  prewarmExec();
   const log = await store.openEventLog();
   if (lock.staleFrom) {
     const { pid, host, startedAt } = lock.staleFrom;

@@ -39,7 +39,7 @@ export async function driveWithUi(format: OutputFormat, go: (signal: AbortSignal
     signals++;
     if (signals > 1) {
       // Do not leave children behind: a step still running after we exit would run twice on resume.
-      killAllChildren('SIGKILL');
+      killAllChildren();
       process.stderr.write('\nforced exit: running steps were killed; the run can be resumed\n');
       process.exit(130);
     }
