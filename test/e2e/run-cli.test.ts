@@ -106,6 +106,21 @@ steps:
   assert.not.ok(existsSync(join(dir, 'marker')));
 });
 
+test('when the engine is SIGKILLed, the commands it started do not outlive it', async () => {
+  const dir = tmpFiles({ 'wf.yaml': `apiVersion: cloudya/v1
+kind: Workflow
+name: orphan
+steps:
+  - { id: long, type: sandbox, with: { command: "sleep 30 & echo $! > pid; wait" } }
+` });
+  const child = spawn(process.execPath, [CLI, 'run', join(dir, 'wf.yaml')], { env: { ...process.env, CLOUDYA_HOME: join(dir, 'home'), NO_COLOR: '1' }, stdio: 'ignore' });
+  await waitFor(() => existsSync(join(dir, 'pid')) && readFileSync(join(dir, 'pid'), 'utf8').trim() !== '');
+  const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+  assert.ok(isAlive(pid));
+  child.kill('SIGKILL');
+  await waitFor(() => !isAlive(pid), 5000);
+});
+
 test('a run whose output pipe closes (| head) still runs to its end', async () => {
   const { spawnSync } = await import('node:child_process');
   const home = tmpFiles({});
