@@ -158,7 +158,8 @@ export function resolveParams(workflow: Workflow, file: string, source: string, 
   for (const [name, spec] of Object.entries(declared)) {
     const envName = paramEnvName(name);
     const origin = given[name] !== undefined ? originOf(name) : undefined;
-    const [raw, from] = given[name] !== undefined ? [given[name], origin ? origin.file : `--param ${name}`] : env[envName] !== undefined ? [env[envName], envName] : [spec.default, 'its default'];
+    // An empty environment variable (`CLOUDYA_PARAM_X=`) counts as not set.
+    const [raw, from] = given[name] !== undefined ? [given[name], origin ? origin.file : `--param ${name}`] : env[envName] !== undefined && env[envName] !== '' ? [env[envName], envName] : [spec.default, 'its default'];
     if (raw === undefined) {
       if (spec.required) problems.push({ code: 'E_PARAM', message: `missing required param '${name}'`, hint: `pass --param ${name}=…${spec.type ? ` (${article(spec.type)} ${spec.type})` : ''} or set ${envName}`, path: ['params', name], at: 'key' });
       continue;

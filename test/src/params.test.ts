@@ -60,6 +60,12 @@ test('defaults, env and given values in that order of precedence, converted to t
   assert.equal(r.secrets, ['password']);
 });
 
+test('an empty CLOUDYA_PARAM_* variable counts as not set: a required param is still missing', () => {
+  const ds = problems(() => resolve({}, { CLOUDYA_PARAM_PASSWORD: '' }));
+  assert.ok(ds.some((d) => d.code === 'E_PARAM' && /password/.test(d.message)), JSON.stringify(ds));
+  assert.is(resolve({}, { CLOUDYA_PARAM_PASSWORD: 'pw', CLOUDYA_PARAM_REGION: '' }).values.region, 'eu-west-3');
+});
+
 test('the env variable name is upper case with other characters as _', () => {
   assert.is(paramEnvName('admin-password'), 'CLOUDYA_PARAM_ADMIN_PASSWORD');
 });
