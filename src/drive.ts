@@ -44,7 +44,8 @@ export async function driveWithUi(format: OutputFormat, go: (signal: AbortSignal
       process.exit(130);
     }
     note(`${sig}: stopping — cancelling running steps, running finally steps, saving state (press Ctrl-C again to force)`);
-    ctl.abort(new CloudyaError('E_INTERRUPTED', `interrupted by ${sig}`, { hint: 'continue it with `cloudya resume RUN`' }));
+    // No hint here: the report ends with the exact resume command for this run.
+    ctl.abort(new CloudyaError('E_INTERRUPTED', `interrupted by ${sig}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
