@@ -94,6 +94,12 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   const out = { stdout: '', stderr: '' };
   const partial = { stdout: '', stderr: '' };
 
+  let forceKill: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    host?.send({ t: 'kill', id, signal: 'SIGTERM' } satisfies HostRequest);
+    forceKill = setTimeout(() => host?.send({ t: 'kill', id, signal: 'SIGKILL' } satisfies HostRequest), bind.killGraceMs ?? 2000);
+    forceKill.unref();
+  };
   const reply = await new Promise<Extract<HostReply, { t: 'exit' }>>((resolve) => {
     pending.set(id, {
       onData(stream, chunk) {
@@ -108,25 +114,12 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
       },
       onExit: resolve,
     });
-    const h = runner();
-    idle();
-    h.send({ t: 'run', id, cmd, args: argv, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}) } satisfies HostRequest);
-
-    let forceKill: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      host?.send({ t: 'kill', id, signal: 'SIGTERM' } satisfies HostRequest);
-      forceKill = setTimeout(() => host?.send({ t: 'kill', id, signal: 'SIGKILL' } satisfies HostRequest), bind.killGraceMs ?? 2000);
-      forceKill.unref();
-    };
     bind.signal.addEventListener('abort', onAbort, { once: true });
-    const p = pending.get(id)!;
-    const done = p.onExit;
-    p.onExit = (r) => {
-      bind.signal.removeEventListener('abort', onAbort);
-      if (forceKill) clearTimeout(forceKill);
-      done(r);
-    };
+    runner().send({ t: 'run', id, cmd, args: argv, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}) } satisfies HostRequest);
+    idle();
   });
+  bind.signal.removeEventListener('abort', onAbort);
+  if (forceKill) clearTimeout(forceKill);
   if (bind.onLine) for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) bind.onLine(stream, bind.mask(partial[stream]));
 
   const durationMs = Math.round(performance.now() - started);

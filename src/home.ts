@@ -5,7 +5,3 @@ import { join } from 'node:path';
 export function cloudyaHome(): string {
   return process.env.CLOUDYA_HOME || join(homedir(), '.cloudya');
 }
-
-export function runsDir(): string {
-  return join(cloudyaHome(), 'runs');
-}

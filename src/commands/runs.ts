@@ -7,9 +7,9 @@ import { runSummary } from '../output/report.js';
 import { paint } from '../output/color.js';
 import type { RunState } from '../../engine/state.js';
 import { isDriven } from '../liveness.js';
+import { runsRoot } from '../../engine/store.js';
 import { join } from 'node:path';
 
-const runsDir = (home: string) => join(home, 'runs');
 
 function jsonOrText(value: unknown): 'json' | 'text' {
   const v = value === undefined ? 'text' : String(value);
@@ -23,7 +23,7 @@ function jsonOrText(value: unknown): 'json' | 'text' {
  */
 export function displayStatus(home: string, r: RunState): string {
   if (r.status !== 'running' && r.status !== 'rolling_back' && r.status !== 'pending') return r.status;
-  return isDriven(join(runsDir(home), r.runId)) ? r.status : 'crashed';
+  return isDriven(join(runsRoot(home), r.runId)) ? r.status : 'crashed';
 }
 
 function duration(s: RunState | { startedAt?: string; endedAt?: string }): string {
