@@ -50,6 +50,22 @@ const one = () => new Promise((r) => spawn('true', [], { stdio: 'ignore' }).on('
 await Promise.all(Array.from({ length: ${conc} }, async () => { while (next++ < ${n}) await one(); }));
 `;
 
+/** What bench/<area>.bench.ts modules receive. */
+export interface BenchContext {
+  root: string;
+  cli: string;
+  /** A temp dir removed at the end. */
+  work: string;
+  /** Environment with CLOUDYA_HOME inside `work`. */
+  env: Record<string, string | undefined>;
+  runs: number;
+  /** Median wall time of `runs` whole-process runs of argv (throws on a non-zero exit). */
+  time(argv: string[], runs: number, opts?: { input?: string }): number;
+  report(label: string, value: string): void;
+  median(xs: number[]): number;
+  fmt(ms: number): string;
+}
+
 const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 const lines: string[] = [];
 const report = (label: string, value: string) => {
@@ -60,6 +76,10 @@ const report = (label: string, value: string) => {
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 process.stdout.write(`cloudya bench (median of ${runs} runs unless noted; ${process.version}, ${process.arch})\n\n`);
 
+// BENCH_ONLY=core,sandbox,… runs only those areas ("core" is this file's figures).
+const only = process.env.BENCH_ONLY?.split(',');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+if (!only || only.includes('core')) {
 const nodeFloor = time([process.execPath, '-e', '0'], runs * 3);
 const version = time([process.execPath, cli, '--version'], runs * 3);
 report('node -e 0', fmt(nodeFloor));
@@ -74,7 +94,6 @@ report('cloudya validate, 1000-step workflow (whole process)', `${fmt(validate)}
 // differences: this VM's speed drifts by ±30% over a minute, which would swamp
 // a comparison of two separate series.
 const pairs = Number(process.env.BENCH_PAIRS ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const [label, chain, conc] of [['1000 sequential no-op steps', true, 1], ['1000 independent no-op steps, concurrency 8', false, 8]] as const) {
   const file = join(work, `wf-${conc}.yaml`);
   writeFileSync(file, workflow(1000, chain, conc));
@@ -91,5 +110,18 @@ for (const [label, chain, conc] of [['1000 sequential no-op steps', true, 1], ['
   report(`${label}: same spawns with execa, no engine`, fmt(median(direct)));
   report(`${label}: engine overhead per step (vs execa)`, `${fmt(over)}  (target < 2 ms, state persisted)`);
   report(`${label}: overhead per step vs raw child_process`, fmt(median(engine.map((e, i) => e - raw[i]!)) / 1000));
+}
+}
+
+// Each area adds its figures in bench/<area>.bench.ts: a default export
+// `(b: BenchContext) => Promise<void>` that calls b.report(label, value).
+const { readdirSync } = await import('node:fs');
+const benchDir = dirname(fileURLToPath(import.meta.url));
+for (const f of readdirSync(benchDir).filter((f) => f.endsWith('.bench.js')).sort()) {
+  const area = f.replace(/\.bench\.js$/, '');
+  if (only && !only.includes(area)) continue;
+  process.stdout.write(`\n[${area}]\n`);
+  const mod = (await import(join(benchDir, f))) as { default: (b: BenchContext) => Promise<void> };
+  await mod.default({ root, cli, work, env, runs, time, report, median, fmt });
 }
 rmSync(work, { recursive: true, force: true });

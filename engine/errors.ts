@@ -35,6 +35,32 @@ export const ERROR_CODES = {
   E_WORKFLOW_FAILED: { exit: 1, retryable: false, summary: 'the workflow failed' },
   E_ROLLBACK_FAILED: { exit: 1, retryable: false, summary: 'a compensation failed; some changes were not undone' },
   E_INTERRUPTED: { exit: 130, retryable: false, summary: 'the run was interrupted (Ctrl-C or a signal)' },
+  E_CONFIG: { exit: 2, retryable: false, summary: '~/.cloudya/config.json (or another settings file) is broken' },
+  // Safe execution: policy, validate, sandbox.
+  E_POLICY: { exit: 2, retryable: false, summary: 'a policy file is invalid' },
+  E_POLICY_DENIED: { exit: 1, retryable: false, summary: 'the policy denies a command' },
+  E_NOT_APPROVED: { exit: 1, retryable: false, summary: 'a command needs approval (--yes, or confirm on a terminal)' },
+  E_SANDBOX_UNAVAILABLE: { exit: 1, retryable: false, summary: 'the sandbox backend cannot work on this machine' },
+  E_SANDBOX_LIMIT: { exit: 1, retryable: false, summary: 'a sandbox limit (memory, processes, time, output) ended the command' },
+  // Infrastructure: terraform, templates, deployments, connect.
+  E_TEMPLATE_NOT_FOUND: { exit: 2, retryable: false, summary: 'no template with that name' },
+  E_DEPLOYMENT_NOT_FOUND: { exit: 2, retryable: false, summary: 'no deployment with that id' },
+  E_TERRAFORM_CONFIG: { exit: 1, retryable: false, summary: 'terraform rejected the configuration or variables' },
+  E_TERRAFORM_CREDENTIALS: { exit: 1, retryable: false, summary: 'the provider refused the credentials' },
+  E_TERRAFORM_TRANSIENT: { exit: 1, retryable: true, summary: 'terraform hit a transient error (network, state lock)' },
+  E_CONNECT: { exit: 1, retryable: false, summary: 'a provider connection could not be verified' },
+  // Applications: ansible, app templates.
+  E_APP_NOT_FOUND: { exit: 2, retryable: false, summary: 'no app template with that name' },
+  E_ANSIBLE_UNREACHABLE: { exit: 1, retryable: true, summary: 'ansible could not reach a host' },
+  E_ANSIBLE_FAILED: { exit: 1, retryable: false, summary: 'a playbook task failed' },
+  // Observability: probe, diagnose, monitor.
+  E_PROBE_FAILED: { exit: 1, retryable: true, summary: 'a probe found a critical problem' },
+  // AI.
+  E_AI_NOT_CONFIGURED: { exit: 2, retryable: false, summary: 'no AI model is configured' },
+  E_AI_AUTH: { exit: 1, retryable: false, summary: 'the AI endpoint refused the API key' },
+  E_AI_MODEL: { exit: 1, retryable: false, summary: 'the AI endpoint does not know the model' },
+  E_AI_TRANSIENT: { exit: 1, retryable: true, summary: 'the AI endpoint failed transiently (429, 5xx, timeout)' },
+  E_AI_BAD_ANSWER: { exit: 1, retryable: false, summary: 'the model’s answer did not match the expected schema' },
   E_INTERNAL: { exit: 1, retryable: false, summary: 'a bug in cloudya' },
 } as const;
 

@@ -30,6 +30,8 @@ export interface RunContext {
   /** Step types whose plugin has its own rollback. */
   rollbackCapable: Set<string>;
   concurrency: number;
+  /** Approval for `ctx.confirm` (see DriveOptions.confirm). */
+  confirm(stepId: string, question: string): Promise<boolean>;
   emit(e: RunEvent): void;
   /** Writes pending transitions to state.json now (called before any side effect). */
   flush(): void;

@@ -26,6 +26,8 @@ export interface DriveOptions {
   onEvent?: (e: RunEvent) => void;
   /** Abort to interrupt (Ctrl-C): running steps are cancelled, the run can be resumed. */
   signal?: AbortSignal;
+  /** Answers a step's `ctx.confirm` (the CLI: `--yes`, or a prompt on a terminal). Default: nobody approves. */
+  confirm?: (stepId: string, question: string) => Promise<boolean>;
 }
 
 export function initialState(runId: string, loaded: LoadedWorkflow, params: Record<string, unknown>, secrets: string[], options: RunState['options']): RunState {
@@ -103,6 +105,7 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
     workflow: wf, file: loaded.file, workflowDir: workflowDirOf(loaded.file), store, log, actor, mask,
     params: withDeclaredParams(wf, opts.params), env: declaredEnv(wf), outputs: new Map(), specs, signal: interrupt, interrupt, rollbackCapable,
     concurrency: opts.concurrency ?? state.options.concurrency,
+    confirm: opts.confirm ?? (async () => false),
     flush,
     changed,
     emit(e) {

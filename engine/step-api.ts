@@ -59,6 +59,12 @@ export interface StepContext {
   exec(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Replaces every secret value in `text` with `***`. */
   mask(text: string): string;
+  /**
+   * Asks a person to approve something (e.g. a command the validator could not
+   * clear). True at once when the run was started with `--yes`; asks on a
+   * terminal; false when nobody can be asked. Prompts are serialised.
+   */
+  confirm(question: string): Promise<boolean>;
 }
 
 export type StepOutputs = Record<string, unknown>;

@@ -21,5 +21,6 @@ export function createStepContext(rc: RunContext, stepId: string, attempt: numbe
     exec: (file, args, options) =>
       execCommand({ signal, mask: rc.mask, onLine: (stream, line) => rc.emit({ type: 'step.output', stepId, stream, line }) }, file, args, options),
     mask: rc.mask,
+    confirm: (question) => rc.confirm(stepId, rc.mask(question)),
   };
 }

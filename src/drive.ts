@@ -32,7 +32,48 @@ export function exitCodeOf(state: RunState, success: readonly string[] = ['succe
  * Runs `go` with Ctrl-C/SIGTERM wired to an AbortSignal (a second Ctrl-C
  * exits at once), events sent to the view, then prints the report.
  */
-export async function driveWithUi(format: OutputFormat, go: (signal: AbortSignal, onEvent: (e: RunEvent) => void) => Promise<RunState>, success: readonly string[] = ['succeeded']): Promise<number> {
+/** What answers a step's `ctx.confirm`. */
+export type Confirm = (stepId: string, question: string) => Promise<boolean>;
+
+/**
+ * `--yes` approves everything; otherwise a person on a terminal is asked (one
+ * prompt at a time, the live view held meanwhile); with no terminal, nobody
+ * approves.
+ */
+function makeConfirm(yes: boolean, hold: <T>(fn: () => Promise<T>) => Promise<T>): Confirm {
+  if (yes) return async () => true;
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return async () => false;
+  let chain: Promise<unknown> = Promise.resolve();
+  return (stepId, question) => {
+    const ask = chain.then(() =>
+      hold(async () => {
+        const { createInterface } = await import('node:readline/promises');
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        try {
+          const answer = await rl.question(`${stepId}: ${question} [y/N] `);
+          return /^y(es)?$/i.test(answer.trim());
+        } finally {
+          rl.close();
+        }
+      }),
+    );
+    chain = ask.catch(() => {});
+    return ask;
+  };
+}
+
+export interface DriveUiOptions {
+  success?: readonly string[];
+  /** `--yes`: approve every confirmation a step asks for. */
+  yes?: boolean;
+}
+
+export async function driveWithUi(
+  format: OutputFormat,
+  go: (signal: AbortSignal, onEvent: (e: RunEvent) => void, confirm: Confirm) => Promise<RunState>,
+  options: DriveUiOptions | readonly string[] = {},
+): Promise<number> {
+  const { success = ['succeeded'], yes = false } = Array.isArray(options) ? { success: options as readonly string[] } : (options as DriveUiOptions);
   const ctl = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -54,6 +95,7 @@ export async function driveWithUi(format: OutputFormat, go: (signal: AbortSignal
   let onEvent: (e: RunEvent) => void = () => {};
   let stop = () => {};
   let note = (text: string): void => void process.stderr.write(`\n${text}\n`);
+  let hold = <T,>(fn: () => Promise<T>): Promise<T> => fn();
   if (format === 'ndjson') {
     onEvent = (e) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...e }) + '\n');
   } else if (format === 'text') {
@@ -62,10 +104,11 @@ export async function driveWithUi(format: OutputFormat, go: (signal: AbortSignal
     onEvent = (e) => view.onEvent(e);
     stop = () => view.stop();
     note = (text) => view.note(text);
+    hold = (fn) => view.hold(fn);
   }
   let state: RunState;
   try {
-    state = await go(ctl.signal, onEvent);
+    state = await go(ctl.signal, onEvent, makeConfirm(yes, (fn) => hold(fn)));
   } finally {
     stop();
     process.off('SIGINT', onSignal);

@@ -27,7 +27,8 @@ if (!existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSyn
 }
 
 // 2. Debian packages used by the ansible and sandbox steps.
-const debs = [['ansible-playbook', 'ansible-core'], ['bwrap', 'bubblewrap']].filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
+// tmux and chromium are only for the tests that drive the terminal UIs and render the HTML report.
+const debs = [['ansible-playbook', 'ansible-core'], ['bwrap', 'bubblewrap'], ['tmux', 'tmux'], ['chromium', 'chromium']].filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
 if (debs.length > 0) {
   if (has('apt-get') && process.getuid?.() === 0) {
     say(`installing Debian packages: ${debs.join(' ')}`);

@@ -14,14 +14,15 @@ export default {
       .option('--concurrency', 'Run at most N steps at once')
       .option('--no-rollback', 'On failure, leave what succeeded in place')
       .option('--output', 'text, json or ndjson', 'text')
+      .option('-y, --yes', 'Approve every confirmation steps ask for')
       .action(async (id: string, opts: Record<string, unknown>) => {
         const format = outputFormat(opts.output);
         const concurrency = concurrencyOption(opts.concurrency);
         const { store, state, loaded, params, secrets } = await reopenRun(home(), id, opts);
         const { resumeRun } = await import('../../engine/run.js');
         if (format === 'text') process.stderr.write(`resume ${store.id}\n`);
-        return driveWithUi(format, (signal, onEvent) =>
-          resumeRun({ store, loaded, params, secrets, ...(concurrency ? { concurrency } : {}), ...(opts.rollback === false ? { rollback: false } : {}), signal, onEvent }, state));
+        return driveWithUi(format, (signal, onEvent, confirm) =>
+          resumeRun({ store, loaded, params, secrets, ...(concurrency ? { concurrency } : {}), ...(opts.rollback === false ? { rollback: false } : {}), signal, onEvent, confirm }, state), { yes: opts.yes === true });
       });
   },
 } satisfies CommandModule;

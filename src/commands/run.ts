@@ -15,6 +15,7 @@ export default {
       .option('--concurrency', 'Run at most N steps at once (default: the workflow’s, or 4)')
       .option('--no-rollback', 'On failure, leave what succeeded in place (undo later with `cloudya rollback`)')
       .option('--output', 'text, json or ndjson (live events)', 'text')
+      .option('-y, --yes', 'Approve every confirmation steps ask for (e.g. commands the validator could not clear)')
       .example('run deploy.yaml --param region=eu-west-3')
       .action(async (file: string, opts: Record<string, unknown>) => {
         const format = outputFormat(opts.output);
@@ -27,8 +28,8 @@ export default {
         const { values, secrets } = resolveParams(loaded.workflow, loaded.file, loaded.source, collectParams(opts));
         const store = RunStore.create(home(), { name: loaded.workflow.name, file: loaded.file, source: loaded.source });
         if (format === 'text') process.stderr.write(`run ${store.id}\n`);
-        return driveWithUi(format, (signal, onEvent) =>
-          startRun({ store, loaded, params: values, secrets, ...(concurrency ? { concurrency } : {}), rollback: opts.rollback !== false, signal, onEvent }));
+        return driveWithUi(format, (signal, onEvent, confirm) =>
+          startRun({ store, loaded, params: values, secrets, ...(concurrency ? { concurrency } : {}), rollback: opts.rollback !== false, signal, onEvent, confirm }), { yes: opts.yes === true });
       });
   },
 } satisfies CommandModule;

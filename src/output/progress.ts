@@ -15,6 +15,8 @@ export interface ProgressView {
   stop(): void;
   /** Settles once the terminal renderer is loaded (log-update is imported lazily). */
   ready?: Promise<void>;
+  /** Clears the live frame and stops redrawing until `fn` settles (for a prompt). */
+  hold<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface ProgressOptions {
@@ -50,10 +52,11 @@ function createLiveView(stream: NodeJS.WriteStream, now: () => number, styles: S
   const model = createModel();
   let log: LogUpdate | undefined;
   let stopped = false;
+  let held = false;
   const frame = (full: boolean) =>
     frameLines(model, { now: now(), width: Math.max(20, (stream.columns || 80) - 1), styles, ...(full ? {} : { height: Math.max(4, stream.rows || 24) }) }).join('\n');
   const draw = () => {
-    if (log && !stopped && model.runId) log(frame(false));
+    if (log && !stopped && !held && model.runId) log(frame(false));
   };
   // Importing log-update costs ~80 ms: only a terminal pays it, and the first frame waits for it.
   const ready = import('log-update').then(
@@ -68,6 +71,16 @@ function createLiveView(stream: NodeJS.WriteStream, now: () => number, styles: S
   timer.unref();
   return {
     ready,
+    async hold(fn) {
+      held = true;
+      log?.clear();
+      try {
+        return await fn();
+      } finally {
+        held = false;
+        draw();
+      }
+    },
     note(text) {
       // Above the live frame: log-update clears it, the line is written, the frame is redrawn.
       if (log && !stopped) {
@@ -153,6 +166,7 @@ function createPlainView(stream: NodeJS.WriteStream, now: () => number, s: Style
   let idW = 0;
   let stopped = false;
   return {
+    hold: (fn) => fn(),
     note(text) {
       stream.write(`${text}\n`);
     },
