@@ -119,7 +119,8 @@ export function checkParams(manifest: TemplateManifest, template: string, given:
     const p = byName.get(name);
     if (!p) {
       const close = didYouMean(name, byName.keys());
-      problems.push(`unknown parameter '${name}'${close ? ` (did you mean '${close}'?)` : ''}`);
+      // The first suggestion goes in the hint; later ones stay in the message.
+      problems.push(`unknown parameter '${name}'${close && hint !== undefined ? ` (did you mean '${close}'?)` : ''}`);
       hint ??= close ? `did you mean '${close}'?` : `${template} takes: ${[...byName.keys()].join(', ') || 'no parameters'}`;
       continue;
     }
