@@ -10,7 +10,7 @@ import { findTemplate, readManifest, type TemplateManifest } from './terraform/t
 import { checkParams } from './terraform/params.js';
 import { deploymentDir, newDeploymentId, readDeployment, writeDeployment, type DeploymentRecord } from './terraform/deployments.js';
 import { applyDeployment, destroyDeployment, planDeployment, readOutputs } from './terraform/actions.js';
-import type { Changes } from './terraform/terraform-cli.js';
+import { findTerraform, type Changes } from './terraform/terraform-cli.js';
 
 export interface TerraformInput {
   action?: 'apply' | 'plan' | 'destroy' | 'output';
@@ -110,6 +110,7 @@ export default defineStep<TerraformInput, TerraformOutputs>({
   },
   async run(ctx, input) {
     const action = input.action ?? 'apply';
+    findTerraform();
     const d = await resolveDeployment(ctx, input);
     if (action === 'output') {
       if (!d.existing) throw new CloudyaError('E_DEPLOYMENT_NOT_FOUND', `no deployment ${d.id}`, { hint: 'see the deployments with `cloudya deploy list-deployments`' });

@@ -66,6 +66,7 @@ async function template(name: string, opts: Record<string, unknown>): Promise<nu
   const madeBy = `cloudya deploy template ${tpl.id}${opts.plan === true ? ' --plan' : ''}`;
   const { emitWorkflow, runGenerated } = await import('../generated.js');
   if (opts.emit === true) return emitWorkflow(doc, madeBy);
+  (await import('../../steps/terraform/terraform-cli.js')).findTerraform();
   const secretValues = Object.fromEntries(Object.entries(values).filter(([k]) => secrets.has(k)));
   return runGenerated(doc, madeBy, {
     params: secretValues,
@@ -151,6 +152,7 @@ async function destroy(idOrPrefix: string, opts: Record<string, unknown>): Promi
   const { emitWorkflow, runGenerated } = await import('../generated.js');
   const madeBy = `cloudya deploy destroy ${rec.id}`;
   if (opts.emit === true) return emitWorkflow(doc, madeBy);
+  (await import('../../steps/terraform/terraform-cli.js')).findTerraform();
   // Nobody to ask and no --yes: refuse before a run is created.
   if (opts.yes !== true && !(process.stdin.isTTY && process.stderr.isTTY)) {
     throw new CloudyaError('E_USAGE', `destroying ${rec.id} needs confirmation`, { hint: `add --yes: cloudya deploy destroy ${rec.id} --yes` });

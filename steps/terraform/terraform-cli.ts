@@ -2,8 +2,8 @@
 // progress: resources started, complete or errored, and the change summary.
 // Only stdout is parsed: terraform warns on stderr about its CLI config file
 // on some machines even in -json mode.
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { cloudyaHome, readConfig } from '../../engine/config.js';
 import { CloudyaError } from '../../engine/errors.js';
 import type { StepContext } from '../../engine/step-api.js';
@@ -34,6 +34,28 @@ interface UiEvent {
 export function terraformBinary(): string {
   const p = readConfig().terraform_path;
   return typeof p === 'string' && p ? p : 'terraform';
+}
+
+export function terraformNotFound(bin: string, cause?: unknown): CloudyaError {
+  return new CloudyaError('E_COMMAND_NOT_FOUND', `terraform not found (looked for '${bin}'${bin.includes('/') ? '' : ' on PATH'})`, {
+    hint: 'install Terraform (https://developer.hashicorp.com/terraform/install), or set "terraform_path" in ~/.cloudya/config.json to the binary',
+    ...(cause ? { cause } : {}),
+  });
+}
+
+/** Checks that the binary exists and is executable before anything is done (no process is started). */
+export function findTerraform(): string {
+  const bin = terraformBinary();
+  const candidates = bin.includes('/') ? [bin] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, bin));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      if (statSync(c).isFile()) return c;
+    } catch {
+      // not here
+    }
+  }
+  throw terraformNotFound(bin);
 }
 
 /** What every terraform invocation gets: no prompts, no version check, a shared provider cache. */
@@ -117,12 +139,7 @@ export async function runTerraform(ctx: StepContext, args: string[], opts: RunOp
       },
     });
   } catch (err) {
-    if (err instanceof CloudyaError && err.code === 'E_COMMAND_NOT_FOUND') {
-      throw new CloudyaError('E_COMMAND_NOT_FOUND', `terraform not found (looked for '${bin}')`, {
-        hint: 'install Terraform (https://developer.hashicorp.com/terraform/install), or set "terraform_path" in ~/.cloudya/config.json to the binary',
-        cause: err,
-      });
-    }
+    if (err instanceof CloudyaError && err.code === 'E_COMMAND_NOT_FOUND') throw terraformNotFound(bin, err);
     throw err;
   }
   if (r.exitCode !== 0) throw terraformError(command, diagnostics, r.stderr, r.exitCode, ctx.mask);
