@@ -93,6 +93,11 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   const id = nextId++;
   const out = { stdout: '', stderr: '' };
   const partial = { stdout: '', stderr: '' };
+  // Lines go to the log (unless the caller reports them itself) and to the caller's onLine.
+  const toLog = options.echo === false ? undefined : bind.onLine;
+  const emitLine = toLog && options.onLine
+    ? (stream: 'stdout' | 'stderr', line: string) => { toLog(stream, line); options.onLine!(stream, line); }
+    : toLog ?? options.onLine;
 
   let forceKill: NodeJS.Timeout | undefined;
   const onAbort = () => {
@@ -104,11 +109,11 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
     pending.set(id, {
       onData(stream, chunk) {
         if (out[stream].length < maxBuffer) out[stream] += chunk.slice(0, maxBuffer - out[stream].length);
-        if (!bind.onLine) return;
+        if (!emitLine) return;
         partial[stream] += chunk;
         let nl: number;
         while ((nl = partial[stream].indexOf('\n')) >= 0) {
-          bind.onLine(stream, bind.mask(partial[stream].slice(0, nl)));
+          emitLine(stream, bind.mask(partial[stream].slice(0, nl)));
           partial[stream] = partial[stream].slice(nl + 1);
         }
       },
@@ -120,7 +125,7 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   });
   bind.signal.removeEventListener('abort', onAbort);
   if (forceKill) clearTimeout(forceKill);
-  if (bind.onLine) for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) bind.onLine(stream, bind.mask(partial[stream]));
+  if (emitLine) for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) emitLine(stream, bind.mask(partial[stream]));
 
   const durationMs = Math.round(performance.now() - started);
   if (bind.signal.aborted) throw abortError(bind.signal, file);

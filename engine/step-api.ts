@@ -19,6 +19,10 @@ export interface ExecOptions {
   maxBuffer?: number;
   /** Do not throw on a non-zero exit; the caller reads `exitCode`. */
   reject?: boolean;
+  /** Called with every complete output line as it arrives (secrets masked), e.g. to parse JSON events into progress. */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** Stream output lines to the run's log and progress view (default true); false when `onLine` reports them itself. */
+  echo?: boolean;
 }
 
 export interface ExecResult {
