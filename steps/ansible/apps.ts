@@ -48,6 +48,8 @@ export interface AppTemplate {
   dir: string;
   builtin: boolean;
   manifest: AppManifest;
+  /** The manifest as written (what the schema check sees). */
+  raw: unknown;
 }
 
 function appDirs(): { dir: string; builtin: boolean }[] {
@@ -67,7 +69,7 @@ export function appNames(): string[] {
 }
 
 /** Reads and shape-checks a manifest (the JSON Schema check is in the `app` commands and tests). */
-export async function readManifest(dir: string): Promise<AppManifest> {
+export async function readManifest(dir: string): Promise<{ manifest: AppManifest; raw: unknown }> {
   const file = join(dir, 'manifest.yaml');
   const { load } = await import('js-yaml');
   let data: unknown;
@@ -80,16 +82,16 @@ export async function readManifest(dir: string): Promise<AppManifest> {
   if (!m || typeof m !== 'object' || typeof m.name !== 'string') {
     throw new CloudyaError('E_APP_NOT_FOUND', `${file} is not an app manifest (no name)`, { hint: 'see schemas/app-manifest.schema.json' });
   }
-  return { description: '', platforms: [], parameters: [], ...m } as AppManifest;
+  return { manifest: { description: '', platforms: [], parameters: [], ...m } as AppManifest, raw: data };
 }
 
 /** Finds an app template by name, or fails with E_APP_NOT_FOUND and a did-you-mean. */
 export async function findApp(name: string): Promise<AppTemplate> {
   for (const { dir, builtin } of appDirs()) {
-    if (dir.split('/').pop() === name) return { name, dir, builtin, manifest: await readManifest(dir) };
+    if (dir.split('/').pop() === name) return { name, dir, builtin, ...(await readManifest(dir)) };
   }
   throw new CloudyaError('E_APP_NOT_FOUND', `no app template '${name}'`, {
-    hint: `${suggestionHint(name, appNames(), 'apps') ?? 'no app templates found'}; see \`cloudya app list\``,
+    hint: `${suggestionHint(name, appNames(), 'apps') ?? 'no app templates found'} (see \`cloudya app list\`)`,
   });
 }
 
@@ -101,7 +103,7 @@ export async function listApps(): Promise<AppTemplate[]> {
     const name = dir.split('/').pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    out.push({ name, dir, builtin, manifest: await readManifest(dir) });
+    out.push({ name, dir, builtin, ...(await readManifest(dir)) });
   }
   return out;
 }
