@@ -46,6 +46,24 @@ export interface CheckedParams {
   missing: string[];
 }
 
+/** `CLOUDYA_PARAM_<NAME>` (upper case, other characters as `_`), as for workflow params. */
+export function paramEnvName(name: string): string {
+  return `CLOUDYA_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * --params values, then CLOUDYA_PARAM_<NAME> variables for parameters not given
+ * there: the way to pass a secret without putting it on a command line.
+ */
+export function withEnvParams(m: AppManifest, given: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out = { ...given };
+  for (const p of m.parameters) {
+    const v = env[paramEnvName(p.name)];
+    if (!(p.name in out) && v !== undefined && v !== '') out[p.name] = v;
+  }
+  return out;
+}
+
 /** Every problem at once, as one E_PARAM. `missing` is an error unless `allowMissing` (for --emit). */
 export function checkAppParams(m: AppManifest, given: Record<string, string>, allowMissing = false): CheckedParams {
   const known = new Map(m.parameters.map((p) => [p.name, p]));

@@ -64,7 +64,7 @@ async function install(name: string, opts: Record<string, unknown>): Promise<num
   const format = emit ? 'text' : outputFormat(opts.output);
   const { findApp } = await import('../../steps/ansible/apps.js');
   const { assertManifest } = await import('../apps/manifest-check.js');
-  const { splitParams, checkAppParams } = await import('../apps/params.js');
+  const { splitParams, checkAppParams, withEnvParams } = await import('../apps/params.js');
   const { targetFromOptions } = await import('../apps/target.js');
   const { compileInstall } = await import('../apps/compile.js');
   const { didYouMean } = await import('../../engine/suggest.js');
@@ -79,7 +79,7 @@ async function install(name: string, opts: Record<string, unknown>): Promise<num
     throw new CloudyaError('E_USAGE', `${m.name} does not support platform '${platform}'`, { hint: `${close ? `did you mean '${close}'? ` : ''}supported: ${m.platforms.join(', ')}` });
   }
   if (platform && target && opts.user === undefined && !target.user) target = targetFromOptions(opts, platform);
-  const { values, missing } = checkAppParams(m, splitParams(opts.params), emit);
+  const { values, missing } = checkAppParams(m, withEnvParams(m, splitParams(opts.params)), emit);
   if (!target && !emit) {
     throw new CloudyaError('E_USAGE', `say where to install ${m.name}: --host HOST or --deployment ID`, { hint: '--host localhost installs on this machine; --emit prints the workflow without a host' });
   }
