@@ -28,7 +28,8 @@ export async function manifestProblems(t: AppTemplate): Promise<string[]> {
       out.push(`${e.instancePath || '/'}: ${e.message ?? 'invalid'}${extra}`);
     }
   }
-  if (t.manifest.name !== t.name) out.push(`/name: '${t.manifest.name}' differs from the folder name '${t.name}'`);
+  const name = (t.raw as { name?: unknown } | null)?.name;
+  if (typeof name === 'string' && name !== t.name) out.push(`/name: '${name}' differs from the folder name '${t.name}'`);
   return out;
 }
 

@@ -110,7 +110,10 @@ export class ResultCollector {
       });
     }
     if (exitCode === 0) return undefined;
-    const tail = stderr.trim().split('\n').filter((l) => l.trim() && !/^\[WARNING\]/.test(l)).slice(-4).join(' | ');
+    // ansible's own error ("ERROR! couldn't resolve module…") is what says why; else the last lines.
+    const lines = stderr.trim().split('\n').filter((l) => l.trim() && !/^\[WARNING\]/.test(l));
+    const at = lines.findIndex((l) => l.startsWith('ERROR!'));
+    const tail = (at >= 0 ? lines.slice(at, at + 2) : lines.slice(-4)).join(' | ');
     if (this.noHosts) return new CloudyaError('E_ANSIBLE_FAILED', `no host matched the play in ${playbook}`, { hint: 'plays target `hosts: all`; check the hosts given', details });
     return new CloudyaError('E_ANSIBLE_FAILED', `ansible-playbook exited ${exitCode} on ${playbook}${tail ? `: ${tail}` : ''}`, {
       hint: 'check the playbook with `ansible-playbook --syntax-check`',
