@@ -1,12 +1,13 @@
 // The step registry: type name → lazy import. A workflow loads only the types it uses.
 import type { StepDefinition } from '../engine/step-api.js';
 
-export const STEP_TYPES = ['sandbox', 'terraform'] as const;
+export const STEP_TYPES = ['ansible', 'sandbox', 'terraform'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 type Loader = () => Promise<{ default: StepDefinition }>;
 
 export const stepRegistry = {
+  ansible: () => import('./ansible.js'),
   sandbox: () => import('./sandbox.js'),
   terraform: () => import('./terraform.js'),
 } satisfies Record<StepType, Loader>;
