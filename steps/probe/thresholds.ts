@@ -9,8 +9,8 @@ export type Thresholds = Partial<Record<ThresholdName, Limit>>;
 export const DEFAULT_THRESHOLDS: Record<ThresholdName, Limit> = {
   /** Busy share of all cores during the sample, %. A busy CPU alone is never critical. */
   cpu: { warning: 90 },
-  /** 1-minute load average per core. */
-  load: { warning: 2, critical: 5 },
+  /** 1-minute load average per core. Like CPU, never critical by default: it means slow, not broken. */
+  load: { warning: 2 },
   /** Memory in use (total − available), %. */
   memory: { warning: 90, critical: 97 },
   /** Swap in use, %. */
