@@ -4,7 +4,7 @@
 import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
-import { home } from '../drive.js';
+import { cloudyaHome as home } from '../home.js';
 import type { Diagnosis } from '../diagnose/compile.js';
 
 type Format = 'text' | 'json';

@@ -5,7 +5,7 @@
 import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
-import { home } from '../drive.js';
+import { cloudyaHome as home } from '../home.js';
 
 function intervalMs(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;

@@ -15,7 +15,7 @@ export async function writeReport(o: ReportOptions): Promise<number> {
   const store = new MetricsStore(join(o.home, 'metrics'));
   const to = Math.floor((o.now ?? Date.now()) / 1000);
   const from = to - Math.round(o.days * 86400);
-  const samples = store.read(from, to + 1);
+  const samples = store.readColumns(from, to + 1);
   const data = buildReportData(samples, from, to + 1, store.services(), hostname());
   if (o.diagnose) {
     const { checkSystem } = await import('../../steps/probe/system.js');

@@ -31,6 +31,8 @@ export class Sampler {
   private prev = counters();
   private prevProcs: Proc[] | undefined;
   private argv0 = new Map<string, string>();
+  /** Per service: the pids seen last and their listening ports, re-read when the pids change or every 10 ticks. */
+  private ports = new Map<string, { key: string; age: number; listeners: { port: number; host: string }[] }>();
 
   /** `services`: names to watch, with their bit in the store (-1: not stored). */
   constructor(private readonly opts: { top?: number; services?: { name: string; bit: number }[] } = {}) {}
@@ -94,14 +96,21 @@ export class Sampler {
     const names = programNames(name);
     const short = names.map((n) => n.slice(0, 15));
     const mine = procs.filter((p) => p.pid !== process.pid && p.ppid !== 2 && p.state !== 'Z' && (short.includes(p.comm) || names.includes(this.programOf(p))));
-    const inodes = new Set<number>();
-    for (const p of mine) for (const i of socketInodes(p.pid)) inodes.add(i);
-    const ports: ServiceView['ports'] = [];
-    for (const l of readListeners()) {
-      if (!inodes.has(l.inode) || ports.some((p) => p.port === l.port)) continue;
-      const host = l.address === '0.0.0.0' ? '127.0.0.1' : l.address === '::' ? '::1' : l.address;
-      ports.push({ port: l.port, answers: (await tcpConnect(host, l.port, 1000)).ok });
+    const key = mine.map((p) => p.pid).join(',');
+    let cached = this.ports.get(name);
+    if (!cached || cached.key !== key || ++cached.age >= 10) {
+      const inodes = new Set<number>();
+      for (const p of mine) for (const i of socketInodes(p.pid)) inodes.add(i);
+      const listeners: { port: number; host: string }[] = [];
+      for (const l of inodes.size ? readListeners() : []) {
+        if (!inodes.has(l.inode) || listeners.some((x) => x.port === l.port)) continue;
+        listeners.push({ port: l.port, host: l.address === '0.0.0.0' ? '127.0.0.1' : l.address === '::' ? '::1' : l.address });
+      }
+      cached = { key, age: 0, listeners };
+      this.ports.set(name, cached);
     }
+    const ports: ServiceView['ports'] = [];
+    for (const l of cached.listeners) ports.push({ port: l.port, answers: (await tcpConnect(l.host, l.port, 1000)).ok });
     return {
       name, state: mine.length ? 'running' : 'stopped', processes: mine.length,
       cpu: mine.reduce((a, p) => a + (perPid.get(p.pid) ?? 0), 0), memory: mine.reduce((a, p) => a + p.rss, 0), ports,

@@ -93,6 +93,31 @@ export function decode(buf: Buffer, into: Sample[] = []): Sample[] {
   return into;
 }
 
+export const FIELDS = ['t', 'span', 'n', 'cpu', 'cpuMax', 'load', 'diskPeak', 'memTotal', 'memUsed', 'memMax', 'swapTotal', 'swapUsed', 'diskTotal', 'diskUsed', 'diskRead', 'diskWrite', 'rx', 'tx', 'rxMax', 'txMax', 'svcKnown', 'svcUp'] as const;
+export type Field = (typeof FIELDS)[number];
+/** Records as one typed array per field: months of samples without an object (and a GC'd number) per value. */
+export type Columns = { length: number } & Record<Field, Float64Array>;
+
+/** Column layout of one record: [field, offset, reader, scale]. */
+const LAYOUT: [Field, number, 'u32' | 'u16' | 'f32', number][] = [
+  ['t', 0, 'u32', 1], ['span', 4, 'u16', 1], ['n', 6, 'u16', 1], ['cpu', 8, 'u16', 0.01], ['cpuMax', 10, 'u16', 0.01], ['load', 12, 'u16', 0.01], ['diskPeak', 14, 'u16', 0.01],
+  ['memTotal', 16, 'u32', KiB], ['memUsed', 20, 'u32', KiB], ['memMax', 24, 'u32', KiB], ['swapTotal', 28, 'u32', KiB], ['swapUsed', 32, 'u32', KiB], ['diskTotal', 36, 'u32', MiB], ['diskUsed', 40, 'u32', MiB],
+  ['diskRead', 44, 'f32', 1], ['diskWrite', 48, 'f32', 1], ['rx', 52, 'f32', 1], ['tx', 56, 'f32', 1], ['rxMax', 60, 'f32', 1], ['txMax', 64, 'f32', 1], ['svcKnown', 68, 'u16', 1], ['svcUp', 70, 'u16', 1],
+];
+
+export function emptyColumns(n: number): Columns {
+  const c = { length: n } as Columns;
+  for (const f of FIELDS) c[f] = new Float64Array(n);
+  return c;
+}
+
+/** Record i of the columns as a Sample (for the few places that want one). */
+export function sampleAt(c: Columns, i: number): Sample {
+  const s = {} as Sample;
+  for (const f of FIELDS) s[f] = c[f][i]!;
+  return s;
+}
+
 export const dayOf = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
 const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
 
@@ -194,6 +219,46 @@ export class MetricsStore {
       decode(m[2] === 'bin' ? raw : gunzipSync(raw), out);
     }
     return out.filter((s) => s.t >= from && s.t < to).sort((a, b) => a.t - b.t);
+  }
+
+  /** Like `read`, as columns (what the report uses). */
+  readColumns(from: number, to: number): Columns {
+    if (!existsSync(this.dir)) return emptyColumns(0);
+    const first = dayOf(from);
+    const last = dayOf(to);
+    const bufs: Buffer[] = [];
+    for (const f of readdirSync(this.dir).sort()) {
+      const m = /^(\d{4}-\d{2}-\d{2})\.(bin|m1\.gz)$/.exec(f);
+      if (!m || m[1]! < first || m[1]! > last) continue;
+      const raw = readFileSync(join(this.dir, f));
+      bufs.push(m[2] === 'bin' ? raw : gunzipSync(raw));
+    }
+    let total = 0;
+    for (const b of bufs) total += Math.floor(b.length / RECORD_BYTES);
+    const c = emptyColumns(total);
+    let n = 0;
+    let sorted = true;
+    for (const b of bufs) {
+      const count = Math.floor(b.length / RECORD_BYTES);
+      for (let i = 0; i < count; i++) {
+        const o = i * RECORD_BYTES;
+        const t = b.readUInt32LE(o);
+        if (t < from || t >= to) continue;
+        if (n > 0 && t < c.t[n - 1]!) sorted = false;
+        for (let k = 0; k < LAYOUT.length; k++) {
+          const col = LAYOUT[k]!;
+          const at = o + col[1];
+          const v = col[2] === 'u32' ? b.readUInt32LE(at) : col[2] === 'u16' ? b.readUInt16LE(at) : b.readFloatLE(at);
+          c[col[0]][n] = col[3] < 1 ? v / 100 : v * col[3];
+        }
+        n++;
+      }
+    }
+    const out = emptyColumns(n);
+    const order = Array.from({ length: n }, (_, i) => i);
+    if (!sorted) order.sort((a, b) => c.t[a]! - c.t[b]!);
+    for (const f of FIELDS) for (let i = 0; i < n; i++) out[f][i] = c[f][order[i]!]!;
+    return out;
   }
 
   /** Bytes used by the store. */

@@ -77,6 +77,25 @@ test('read returns the range only, oldest first, across days', () => {
   assert.is(store.read(t, t + 10).length, 4);
 });
 
+test('readColumns gives the same records as read, as typed arrays', () => {
+  const dir = join(tmpDir(), 'metrics');
+  const store = new MetricsStore(dir);
+  const now = Date.UTC(2026, 10, 25, 12) / 1000;
+  store.append(Array.from({ length: 90 }, (_, i) => base(now - 3 * 86400 + i, { cpu: i % 7, rx: i * 1.5 })));
+  store.compact(now);
+  store.append([base(now - 5, { cpu: 55.55 })]);
+  const rows = store.read(0, now);
+  const cols = store.readColumns(0, now);
+  assert.is(cols.length, rows.length);
+  assert.ok(cols.cpu instanceof Float64Array);
+  rows.forEach((r, i) => {
+    assert.is(cols.t[i], r.t);
+    assert.is(cols.cpu[i], r.cpu);
+    assert.is(cols.rx[i], r.rx);
+    assert.is(cols.memUsed[i], r.memUsed);
+  });
+});
+
 test('services get stable bits', () => {
   const store = new MetricsStore(join(tmpDir(), 'metrics'));
   assert.is(store.serviceBit('nginx'), 0);
