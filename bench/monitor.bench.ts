@@ -39,7 +39,7 @@ export default async function (b: BenchContext): Promise<void> {
 
   const dir = join(home, 'metrics');
   const raw = readdirSync(dir).filter((f) => f.endsWith('.bin')).reduce((a, f) => a + statSync(join(dir, f)).size, 0);
-  b.report('store: bytes per raw sample (measured)', `${raw / Math.max(1, raw / RECORD_BYTES)} B (${Math.round(raw / RECORD_BYTES)} samples)`);
+  b.report('store: raw file after ~25 s of monitor record at 1/s', `${raw} B = ${(raw / RECORD_BYTES).toFixed(1)} records of ${RECORD_BYTES} B`);
   b.report('store: raw day at 1 sample/s / at 10 s', `${((RECORD_BYTES * 86400) / 1e6).toFixed(1)} MB / ${((RECORD_BYTES * 8640) / 1e3).toFixed(0)} KB (kept 2 days)`);
 
   const home30 = join(b.work, 'report-home');

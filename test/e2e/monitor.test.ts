@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, runCli, tmpDir } from '../helpers.js';
+import { CLI, FIXTURES, runCli, tmpDir } from '../helpers.js';
 import { startDemoService } from '../steps/probe-helpers.js';
 import { MetricsStore, RECORD_BYTES } from '../../src/monitor/store.js';
 
@@ -92,6 +92,15 @@ test('monitor install writes a systemd unit that runs monitor record', async () 
   assert.match(unit, `Environment=CLOUDYA_HOME=${home}`);
   assert.match(unit, /^ExecStart=.*node.* .*cli\.js monitor record --interval 30 --service nginx$/m);
   assert.match(unit, 'Restart=always');
+});
+
+test('monitor loads no package besides sade: it reads /proc itself (not systeminformation)', () => {
+  const dir = tmpDir();
+  const trace = join(dir, 'trace.txt');
+  const r = spawnSync(process.execPath, ['--import', join(FIXTURES, 'startup', 'trace.mjs'), CLI, 'monitor', '--count', '1', '--interval', '200ms', '--output', 'json'], { env: { ...process.env, TRACE_FILE: trace, CLOUDYA_HOME: join(dir, 'home') }, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const pk = [...new Set(readFileSync(trace, 'utf8').split('\n').map((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(m)?.[1]).filter(Boolean))].sort();
+  assert.equal(pk, ['mri', 'sade']);
 });
 
 test('bad options are E_USAGE', async () => {
