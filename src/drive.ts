@@ -66,6 +66,8 @@ export interface DriveUiOptions {
   success?: readonly string[];
   /** `--yes`: approve every confirmation a step asks for. */
   yes?: boolean;
+  /** false: print no end-of-run report (the caller prints its own). */
+  report?: boolean;
 }
 
 export async function driveWithUi(
@@ -73,7 +75,7 @@ export async function driveWithUi(
   go: (signal: AbortSignal, onEvent: (e: RunEvent) => void, confirm: Confirm) => Promise<RunState>,
   options: DriveUiOptions | readonly string[] = {},
 ): Promise<number> {
-  const { success = ['succeeded'], yes = false } = Array.isArray(options) ? { success: options as readonly string[] } : (options as DriveUiOptions);
+  const { success = ['succeeded'], yes = false, report = true } = Array.isArray(options) ? { success: options as readonly string[] } : (options as DriveUiOptions);
   const ctl = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -115,7 +117,7 @@ export async function driveWithUi(
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
   }
-  printRunReport(state, format);
+  if (report) printRunReport(state, format);
   return exitCodeOf(state, success);
 }
 

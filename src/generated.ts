@@ -36,6 +36,8 @@ export interface RunGeneratedOptions {
   rollback?: boolean;
   /** Run statuses that count as success (exit 0). */
   success?: readonly string[];
+  /** false: print no end-of-run report; the command prints its own from `onDone`. */
+  report?: boolean;
   /** Called with the final state before the exit code is returned (e.g. to record a deployment). */
   onDone?: (state: RunState) => void | Promise<void>;
 }
@@ -59,7 +61,7 @@ export async function runGenerated(doc: GeneratedWorkflow, madeBy: string, opts:
   const code = await driveWithUi(
     format,
     async (signal, onEvent, confirm) => (final = await startRun({ store, loaded, params: values, secrets, rollback: opts.rollback ?? true, signal, onEvent, confirm })),
-    { yes: opts.yes === true, ...(opts.success ? { success: opts.success } : {}) },
+    { yes: opts.yes === true, ...(opts.success ? { success: opts.success } : {}), ...(opts.report === false ? { report: false } : {}) },
   );
   if (final && opts.onDone) await opts.onDone(final);
   return code;

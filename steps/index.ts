@@ -1,13 +1,14 @@
 // The step registry: type name → lazy import. A workflow loads only the types it uses.
 import type { StepDefinition } from '../engine/step-api.js';
 
-export const STEP_TYPES = ['ansible', 'sandbox', 'terraform'] as const;
+export const STEP_TYPES = ['ansible', 'probe', 'sandbox', 'terraform'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 type Loader = () => Promise<{ default: StepDefinition }>;
 
 export const stepRegistry = {
   ansible: () => import('./ansible.js'),
+  probe: () => import('./probe.js'),
   sandbox: () => import('./sandbox.js'),
   terraform: () => import('./terraform.js'),
 } satisfies Record<StepType, Loader>;
