@@ -96,7 +96,25 @@ export default defineStep<AnsibleInput, AnsibleOutputs>({
     const { tmpl, vars, visible } = await appVars(ctx, input);
     const registry = await import('./ansible/registry.js');
     const id = input.id || registry.installId(tmpl.name, ctx.runId, ctx.stepId);
-    const r = await runPlaybook(ctx, join(tmpl.dir, action === 'install' ? 'playbook.yml' : 'uninstall.yml'), t, vars, check);
+    let r: Awaited<ReturnType<typeof runPlaybook>>;
+    try {
+      r = await runPlaybook(ctx, join(tmpl.dir, action === 'install' ? 'playbook.yml' : 'uninstall.yml'), t, vars, check);
+    } catch (err) {
+      // A failed install may be half done (files written, a service started), and
+      // the engine only undoes steps that succeeded: the uninstall playbook
+      // (idempotent) clears what this attempt left. Not when the host could not be
+      // reached (nothing ran there) or the run was cancelled.
+      const code = (err as CloudyaError).code;
+      if (action === 'install' && !check && code !== 'E_ANSIBLE_UNREACHABLE' && !ctx.signal.aborted) {
+        ctx.progress(`install failed; removing what it left with ${tmpl.name}'s uninstall playbook`);
+        try {
+          await runPlaybook(ctx, join(tmpl.dir, 'uninstall.yml'), t, vars);
+        } catch (cleanup) {
+          ctx.log.warn(`the uninstall after the failed install failed too: ${(cleanup as Error).message}`);
+        }
+      }
+      throw err;
+    }
     if (!check) {
       if (action === 'install') {
         const { fillTemplate } = await import('./ansible/apps.js');
