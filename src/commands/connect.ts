@@ -44,7 +44,9 @@ function masker(provider: Provider, ...sources: Settings[]): (text: string) => s
 function maskError(err: unknown, mask: (t: string) => string): unknown {
   if (!(err instanceof CloudyaError)) return err;
   const cause = err.cause instanceof Error && mask(String(err.cause.stack)) === String(err.cause.stack) ? err.cause : undefined;
-  return new CloudyaError(err.code, mask(err.message), {
+  // The cause label ("bad credentials: …") is ours: only what follows can hold a secret.
+  const colon = failureKind(err) ? err.message.indexOf(': ') + 2 : 0;
+  return new CloudyaError(err.code, err.message.slice(0, colon) + mask(err.message.slice(colon)), {
     ...(err.hint ? { hint: mask(err.hint) } : {}),
     ...(err.details ? { details: JSON.parse(mask(JSON.stringify(err.details))) as Record<string, unknown> } : {}),
     ...(cause ? { cause } : {}),
