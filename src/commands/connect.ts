@@ -168,12 +168,13 @@ export default {
     prog
       .command('connect [provider]')
       .describe(`Store and verify credentials for a provider (${PROVIDERS.map((p) => p.name).join(', ')}); --list shows them all.`)
-      .option('--list', 'Show every provider: configured, verified when, last error')
+      // A false default makes mri parse these as booleans: `--list proxmox` keeps `proxmox` as the provider.
+      .option('--list', 'Show every provider: configured, verified when, last error', false)
       .option('--set', 'A setting: --set key=value (repeatable; secrets go in CLOUDYA_CONNECT_<KEY> instead)')
-      .option('--from-env', 'Take values from the provider’s usual variables (AWS_ACCESS_KEY_ID, OS_PASSWORD, PM_API_TOKEN_SECRET…)')
+      .option('--from-env', 'Take values from the provider’s usual variables (AWS_ACCESS_KEY_ID, OS_PASSWORD, PM_API_TOKEN_SECRET…)', false)
       .option('--no-verify', 'Save without checking the credentials against the provider')
-      .option('--check', 'Verify the stored credentials again; change nothing')
-      .option('--forget', 'Remove the stored credentials of the provider')
+      .option('--check', 'Verify the stored credentials again; change nothing', false)
+      .option('--forget', 'Remove the stored credentials of the provider', false)
       .option('--timeout', 'How long to wait for the provider’s API', '10s')
       .option('--output', 'text or json', 'text')
       .example('connect proxmox --set url=https://pve:8006 --set token_id=root@pam!ci')
