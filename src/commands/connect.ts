@@ -19,7 +19,8 @@ function textOrJson(value: unknown): 'text' | 'json' {
 async function timeoutOf(value: unknown): Promise<number> {
   const { parseDuration } = await import('../../engine/duration.js');
   try {
-    const ms = parseDuration(typeof value === 'string' && /^\d+$/.test(value) ? `${value}s` : (value as string));
+    // A bare number is seconds (mri hands `--timeout 5` over as the number 5).
+    const ms = parseDuration(/^\d+(\.\d+)?$/.test(String(value)) ? `${String(value)}s` : String(value));
     if (ms >= 1 && ms <= 600_000) return ms;
   } catch {
     // reported below

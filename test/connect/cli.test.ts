@@ -3,11 +3,11 @@
 // through tmux) that never echo a secret.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
-import { CLI, runCli, tmpDir } from '../helpers.js';
+import { CLI, FIXTURES, runCli, tmpDir } from '../helpers.js';
 import { assertNoSecret, json, makeCert, startServer, type Req } from './servers.js';
 
 const SECRET = 'tok-5c1e2f7a-9b8d-4e3f-a1b2-right';
@@ -93,6 +93,27 @@ test('--check of a provider that is not configured is bad usage', async () => {
   const r = await runCli(['connect', 'azure', '--check']);
   assert.is(r.code, 2);
   assert.match(r.stderr, /error E_USAGE azure is not configured/);
+});
+
+test('connect loads no workflow tooling (fast start)', async () => {
+  const server = await startServer(proxmox, cert);
+  const dir = tmpDir();
+  try {
+    // Not spawnSync: the server in this process must answer meanwhile.
+    const child = spawn(process.execPath, ['--import', join(FIXTURES, 'startup', 'trace.mjs'), CLI, 'connect', 'proxmox', '--set', `url=${server.url}`, '--set', 'token_id=ci@pve!deploy', '--set', `ca_file=${cert.certFile}`], {
+      env: { ...process.env, TRACE_FILE: join(dir, 'trace.txt'), CLOUDYA_HOME: join(dir, 'home'), CLOUDYA_CONNECT_TOKEN_SECRET: SECRET },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.is(status, 0, stderr);
+    const loaded = readFileSync(join(dir, 'trace.txt'), 'utf8');
+    for (const heavy of ['xstate', 'execa', 'pino', 'ajv', 'handlebars', '/yaml/', 'p-queue', 'log-update']) assert.not.ok(loaded.includes(`node_modules/${heavy.replace(/\//g, '')}/`), `connect loaded ${heavy}`);
+    assert.ok(loaded.includes('node_modules/js-yaml/'), 'control: the tracer sees the credentials writer');
+  } finally {
+    await server.close();
+  }
 });
 
 // ── terminal prompts, through tmux ──────────────────────────────────────────
