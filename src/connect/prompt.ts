@@ -15,18 +15,25 @@ export function terminalAsker(): Asker {
     async line(question, def) {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
-      let interrupted = false;
-      rl.on('SIGINT', () => {
-        interrupted = true;
-        rl.close();
+      // Ctrl-C or Ctrl-D: a closed interface never settles its question, so abort it.
+      const ctl = new AbortController();
+      let answered = false;
+      rl.on('SIGINT', () => rl.close());
+      rl.on('close', () => {
+        if (!answered) ctl.abort();
       });
       try {
-        const answer = await rl.question(`${question}${def ? ` [${def}]` : ''}: `);
+        const answer = await rl.question(`${question}${def ? ` [${def}]` : ''}: `, { signal: ctl.signal });
+        answered = true;
         return answer.trim() === '' ? (def ?? '') : answer.trim();
       } catch (err) {
-        if (interrupted) throw new CloudyaError('E_INTERRUPTED', 'interrupted; nothing was saved');
+        if (ctl.signal.aborted) {
+          process.stderr.write('\n');
+          throw new CloudyaError('E_INTERRUPTED', 'interrupted; nothing was saved');
+        }
         throw err;
       } finally {
+        answered = true;
         rl.close();
       }
     },

@@ -176,4 +176,35 @@ test('on a terminal: asks for each value, reads the secret without echo, Enter k
   }
 });
 
+test('on a terminal: Ctrl-C at a question or at the hidden secret ends with exit 130 and saves nothing', async () => {
+  const home = tmpDir('cloudya-home-');
+  const socket = `cloudya-test-int-${process.pid}`;
+  const cmd = `env CLOUDYA_HOME='${home}' NO_COLOR=1 '${process.execPath}' '${CLI}' connect vmware; echo "EXIT=$?"`;
+  try {
+    tmux(socket, 'new-session', '-d', '-s', 's', '-x', '200', '-y', '50', `${cmd}; ${cmd}; sleep 60`);
+    await waitFor(socket, /vCenter server \(host or https:\/\/host\):\s*$/m);
+    tmux(socket, 'send-keys', '-t', 's', 'C-c');
+    await waitFor(socket, /EXIT=\d/);
+    await waitFor(socket, /vCenter server \(host or https:\/\/host\):\s*$/m);
+    tmux(socket, 'send-keys', '-t', 's', '-l', 'vc.example');
+    tmux(socket, 'send-keys', '-t', 's', 'Enter');
+    await waitFor(socket, /User \(administrator@vsphere\.local\):\s*$/m);
+    tmux(socket, 'send-keys', '-t', 's', '-l', 'admin');
+    tmux(socket, 'send-keys', '-t', 's', 'Enter');
+    await waitFor(socket, /Password \(hidden\):\s*$/m);
+    tmux(socket, 'send-keys', '-t', 's', '-l', 'half-typed');
+    tmux(socket, 'send-keys', '-t', 's', 'C-c');
+    const screen = await waitFor(socket, /EXIT=\d[\s\S]*EXIT=\d/);
+    assert.match(screen, /error E_INTERRUPTED interrupted; nothing was saved\nEXIT=130[\s\S]*error E_INTERRUPTED interrupted; nothing was saved\nEXIT=130/);
+    assert.not.ok(screen.includes('half-typed'));
+    assert.equal(readdirSync(home), []);
+  } finally {
+    try {
+      tmux(socket, 'kill-server');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 test.run();
