@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { runCli, tmpDir } from '../helpers.js';
-import { allArgv, assertNoSecret, basicOf, json, makeCert, startServer, type Req } from './servers.js';
+import { allArgv, assertNoSecret, basicOf, json, makeCert, makeExpiredCert, startServer, type Req } from './servers.js';
 
 const SECRET = 'pw-Z7q!x9Lm#42-right';
 const WRONG = 'pw-Q1w2e3-wrong-value';
@@ -192,6 +192,20 @@ test('proxmox: a certificate for another name is a TLS hostname error, even with
     assert.is(r.code, 1, r.stderr);
     assert.match(r.stderr, /error E_CONNECT TLS: the certificate of 127\.0\.0\.1:\d+ is not issued for 127\.0\.0\.1 \(ERR_TLS_CERT_ALTNAME_INVALID/);
     assert.match(r.stderr, /subjectAltName/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('vmware: an expired certificate is a TLS error that says so, even with its CA trusted', async () => {
+  const expired = makeExpiredCert();
+  const server = await startServer(fakes[1]!.answer, expired);
+  try {
+    const r = await runCli(['connect', 'vmware', ...fakes[1]!.sets(server.url).flatMap((s) => ['--set', s]), '--set', `ca_file=${expired.certFile}`], { env: { CLOUDYA_CONNECT_PASSWORD: SECRET } });
+    assert.is(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error E_CONNECT TLS: the certificate of 127\.0\.0\.1:\d+ has expired \(CERT_HAS_EXPIRED\)/);
+    assert.match(r.stderr, /renew/);
+    assert.is(server.requests.length, 0);
   } finally {
     await server.close();
   }
