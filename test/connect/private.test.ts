@@ -220,6 +220,12 @@ test('proxmox: nothing listening is "unreachable: connection refused"', async ()
   assert.match(r.stderr, /error E_CONNECT unreachable: connection refused by 127\.0\.0\.1:\d+/);
 });
 
+test('proxmox: a host name that does not resolve is "unreachable: cannot resolve" (.invalid is reserved, RFC 2606)', async () => {
+  const r = await runCli(['connect', 'proxmox', '--set', 'url=https://pve.cloudya-test.invalid:8006', '--set', 'token_id=root@pam!cloudya', '--timeout', '30s'], { env: { CLOUDYA_CONNECT_TOKEN_SECRET: SECRET } });
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /error E_CONNECT unreachable: cannot resolve pve\.cloudya-test\.invalid \(DNS: E[A-Z_]+\)/);
+});
+
 test('proxmox: a plain-HTTP port given as https is a TLS handshake error that says so', async () => {
   const server = await startServer(fakes[0]!.answer);
   try {
