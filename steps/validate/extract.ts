@@ -166,7 +166,10 @@ function walk(w: Walker, node: ShNode, ctx: WalkContext): void {
     case 'redirected_statement': {
       const r = readRedirects(w, node.children.filter((c) => c.field === 'redirect'), ctx);
       const inner = { ...ctx, feeders: [...ctx.feeders, ...r.inner], redirects: [...ctx.redirects, ...r.redirects], ...(r.stdin !== undefined ? { stdin: r.stdin } : {}) };
-      for (const c of node.children) if (c.field !== 'redirect' && c.named) walk(w, c, inner);
+      const body = node.children.filter((c) => c.field !== 'redirect' && c.named);
+      for (const c of body) walk(w, c, inner);
+      // `> file` alone truncates the file, like `: > file`.
+      if (body.length === 0) w.cmds.push(makeCmd(w, inner, [{ value: ':', glob: false, text: '' }], { text: node.text }));
       return;
     }
     case 'variable_assignment': {

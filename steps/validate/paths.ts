@@ -109,6 +109,8 @@ export function compilePathList(patterns: readonly string[]): PathMatcher {
 export function globCandidates(arg: string, m: PathMatcher): string[] {
   const segs = arg.split('/');
   const out: string[] = [];
+  // `DIR/*` empties DIR: judge it as DIR itself.
+  if (segs.length > 1 && /^[.*?]+$/.test(segs[segs.length - 1]!) && !/[*?[]/.test(segs.slice(0, -1).join('/'))) out.push(normalizePath(segs.slice(0, -1).join('/') || '/'));
   for (const lit of m.literals) {
     const n = lit.split('/').length;
     if (segs.length >= n && globToRegExp(segs.slice(0, n).join('/')).test(lit)) out.push([lit, ...segs.slice(n)].join('/'));
