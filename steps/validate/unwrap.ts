@@ -199,12 +199,18 @@ function env(w: Walker, cmd: Cmd, ctx: WalkContext): void {
 
 function findExec(w: Walker, cmd: Cmd, ctx: WalkContext): void {
   const a = cmd.args;
+  // `{}` is any file under the start directory: with one static start, `START/*` (a glob).
+  let n = a.findIndex((x) => x.value !== null && /^[-(!]/.test(x.value));
+  if (n < 0) n = a.length;
+  const roots = a.slice(0, n);
+  const root = roots.length === 0 ? '.' : roots.length === 1 ? roots[0]!.value : null;
+  const file = (x: Arg): Arg => (root === null ? { value: null, glob: false, text: x.text } : { value: x.value!.replace(/\{\}/g, `${root.replace(/\/+$/, '')}/*`), glob: true, text: x.text });
   for (let i = 0; i < a.length; i++) {
     if (!/^-(exec|execdir|ok|okdir)$/.test(a[i]!.value ?? '')) continue;
     const start = i + 1;
     let end = start;
     while (end < a.length && a[end]!.value !== ';' && a[end]!.value !== '+') end++;
-    const argv = a.slice(start, end).map((x) => (x.value?.includes('{}') ? { value: null, glob: false, text: x.text } : x));
+    const argv = a.slice(start, end).map((x) => (x.value?.includes('{}') ? file(x) : x));
     inner(w, cmd, argv, ctx, `find ${a[i]!.value}`);
     i = end;
   }
