@@ -1,7 +1,7 @@
 // The step registry: type name → lazy import. A workflow loads only the types it uses.
 import type { StepDefinition } from '../engine/step-api.js';
 
-export const STEP_TYPES = ['ansible', 'probe', 'sandbox', 'terraform'] as const;
+export const STEP_TYPES = ['ansible', 'probe', 'sandbox', 'terraform', 'validate'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 type Loader = () => Promise<{ default: StepDefinition }>;
@@ -11,6 +11,7 @@ export const stepRegistry = {
   probe: () => import('./probe.js'),
   sandbox: () => import('./sandbox.js'),
   terraform: () => import('./terraform.js'),
+  validate: () => import('./validate.js'),
 } satisfies Record<StepType, Loader>;
 
 export function isStepType(type: string): type is StepType {
