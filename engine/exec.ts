@@ -93,6 +93,19 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   const id = nextId++;
   const out = { stdout: '', stderr: '' };
   const partial = { stdout: '', stderr: '' };
+  const maxOutput = options.maxOutput;
+  let logged = 0;
+  let unlogged = 0;
+  const logLine = (stream: 'stdout' | 'stderr', line: string) => {
+    if (options.maxLogLines !== undefined && logged >= options.maxLogLines) {
+      unlogged++;
+      return;
+    }
+    logged++;
+    bind.onLine!(stream, bind.mask(line));
+  };
+  let received = 0;
+  let outputLimited = false;
 
   let forceKill: NodeJS.Timeout | undefined;
   const onAbort = () => {
@@ -103,24 +116,38 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   const reply = await new Promise<Extract<HostReply, { t: 'exit' }>>((resolve) => {
     pending.set(id, {
       onData(stream, chunk) {
+        if (outputLimited) return;
+        if (maxOutput !== undefined) {
+          received += Buffer.byteLength(chunk);
+          if (received > maxOutput) {
+            // Keep what fits under the cap, then stop the command and the log.
+            chunk = Buffer.from(chunk).subarray(0, Math.max(0, Buffer.byteLength(chunk) - (received - maxOutput))).toString();
+            outputLimited = true;
+            host?.send({ t: 'kill', id, signal: 'SIGKILL' } satisfies HostRequest);
+          }
+        }
         if (out[stream].length < maxBuffer) out[stream] += chunk.slice(0, maxBuffer - out[stream].length);
         if (!bind.onLine) return;
-        partial[stream] += chunk;
+        // One pass over the chunk: slicing the rest after every line is quadratic.
+        const text = partial[stream] + chunk;
+        let start = 0;
         let nl: number;
-        while ((nl = partial[stream].indexOf('\n')) >= 0) {
-          bind.onLine(stream, bind.mask(partial[stream].slice(0, nl)));
-          partial[stream] = partial[stream].slice(nl + 1);
+        while ((nl = text.indexOf('\n', start)) >= 0) {
+          logLine(stream, text.slice(start, nl));
+          start = nl + 1;
         }
+        partial[stream] = text.slice(start);
       },
       onExit: resolve,
     });
     bind.signal.addEventListener('abort', onAbort, { once: true });
-    runner().send({ t: 'run', id, cmd, args: argv, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}) } satisfies HostRequest);
+    runner().send({ t: 'run', id, cmd, args: argv, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}), ...(options.extendEnv === false ? { extendEnv: false } : {}) } satisfies HostRequest);
     idle();
   });
   bind.signal.removeEventListener('abort', onAbort);
   if (forceKill) clearTimeout(forceKill);
-  if (bind.onLine) for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) bind.onLine(stream, bind.mask(partial[stream]));
+  if (bind.onLine) for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) logLine(stream, partial[stream]);
+  if (unlogged > 0) bind.onLine?.('stderr', `[cloudya] ${unlogged} more output line${unlogged === 1 ? '' : 's'} not shown in the log (limit ${options.maxLogLines})`);
 
   const durationMs = Math.round(performance.now() - started);
   if (bind.signal.aborted) throw abortError(bind.signal, file);
@@ -138,6 +165,7 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
     stderr: out.stderr,
     durationMs,
     ...(reply.signal ? { signal: reply.signal } : {}),
+    ...(outputLimited ? { outputLimited } : {}),
   };
   if (res.exitCode !== 0 && options.reject !== false) {
     const tail = res.stderr.trim().split('\n').slice(-3).join(' | ');
