@@ -60,14 +60,21 @@ export function sandboxEnv(input: SandboxInput, home: string, log?: StepLogger):
   return { ...env, ...input.env };
 }
 
-function resolveMounts(input: SandboxInput, workflowDir: string): { source: string; target: string; writable: boolean }[] {
+function resolveMounts(input: SandboxInput, workflowDir: string, workDir: string): { source: string; target: string; writable: boolean }[] {
   return (input.mounts ?? []).map((m) => {
     const source = resolve(workflowDir, m.source);
     if (!existsSync(source)) throw new CloudyaError('E_FILE_NOT_FOUND', `mount source ${source} does not exist`, { hint: 'mounts[].source is a path relative to the workflow file’s folder' });
     if (m.target !== undefined && !isAbsolute(m.target)) throw new CloudyaError('E_WITH_INVALID', `mount target ${m.target} is not an absolute path`, { hint: 'give mounts[].target as an absolute path inside the sandbox, or leave it out to use the source path' });
-    return { source, target: m.target ?? source, writable: m.writable === true };
+    const target = m.target ?? source;
+    // bwrap creates a missing mount point only where the sandbox is writable.
+    if (!existsSync(target) && !inside(target, '/tmp') && !inside(target, workDir)) {
+      throw new CloudyaError('E_WITH_INVALID', `mount target ${target} does not exist, and the sandbox's read-only root cannot get a new folder there`, { hint: 'use a target under /tmp or the work directory, or an existing path' });
+    }
+    return { source, target, writable: m.writable === true };
   });
 }
+
+const inside = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
 /** Arms the wall-clock kill; `stop` disarms it. */
 function watchdog(ms: number, onFire: () => void): { stop(): void } {
@@ -79,7 +86,7 @@ async function runBwrap(deps: SandboxDeps, input: SandboxInput, limits: Limits):
   const bwrap = findBwrap().path;
   if (!bwrap) throw new CloudyaError('E_SANDBOX_UNAVAILABLE', 'bwrap is not installed');
   const [file, args] = commandArgv(input);
-  const mounts = resolveMounts(input, deps.workflowDir);
+  const mounts = resolveMounts(input, deps.workflowDir, deps.workDir);
   const cwd = input.cwd ? resolve(deps.workflowDir, input.cwd) : deps.workDir;
   const bw = bwrapArgs({ workDir: deps.workDir, cwd, workflowDir: deps.workflowDir, network: input.network === true, mounts });
   // RLIMIT_CPU backs up the wall clock: a process that somehow outlives it still stops.
@@ -139,7 +146,7 @@ async function runContainer(deps: SandboxDeps, input: SandboxInput, limits: Limi
     name, image: input.image ?? DEFAULT_IMAGE, workDir: deps.workDir,
     cwd: input.cwd ? resolve(deps.workflowDir, input.cwd) : deps.workDir,
     network: input.network === true, limits, envNames: Object.keys(env),
-    mounts: resolveMounts(input, deps.workflowDir), stdin: input.stdin !== undefined, argv: [file, ...args],
+    mounts: resolveMounts(input, deps.workflowDir, deps.workDir), stdin: input.stdin !== undefined, argv: [file, ...args],
   });
   let hit: LimitName | null = null;
   const timer = watchdog(limits.timeMs, () => {
