@@ -52,7 +52,7 @@ export default defineStep<SandboxInput, SandboxOutputs>({
       isolation: { type: 'string', enum: [...ISOLATIONS], description: 'auto (default): bwrap where it works, else docker/podman; none: run directly on the host' },
       network: { type: 'boolean', description: 'Allow network access (default false)' },
       memory: { ...SIZE, description: "Memory limit, e.g. '256m' (the default)" },
-      cpus: { type: 'number', exclusiveMinimum: 0, maximum: 1024, description: 'CPU limit in cores (default 1)' },
+      cpus: { type: 'number', minimum: 0.01, maximum: 1024, description: 'CPU limit in cores (default 1)' },
       pids: { type: 'integer', minimum: 8, description: 'Limit on processes and threads (default 256)' },
       timeLimit: { ...DURATION, description: "Wall-clock limit, e.g. '30s' (the default)" },
       outputLimit: { ...SIZE, description: "Cap on stdout and stderr together, e.g. '1m' (the default)" },

@@ -38,7 +38,7 @@ export function parseProcCgroup(text: string): Map<string, string> {
     const m = /^\d+:([^:]*):(.*)$/.exec(line);
     if (!m) continue;
     if (m[1] === '') out.set('', m[2]!);
-    for (const c of m[1]!.split(',')) if (c) out.set(c.replace(/^name=/, 'name='), m[2]!);
+    for (const c of m[1]!.split(',')) if (c) out.set(c, m[2]!);
   }
   return out;
 }

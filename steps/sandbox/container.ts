@@ -3,6 +3,7 @@
 // (--memory, --pids-limit, --cpus, --network none, --read-only, --cap-drop ALL).
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { CloudyaError } from '../../engine/errors.js';
 import type { Availability, Exec } from './bwrap.js';
 import type { Limits } from './options.js';
 
@@ -28,12 +29,17 @@ export function probeEngine(exec: Exec, engine: Engine): Promise<Availability> {
   let p = probes.get(engine);
   if (!p) {
     const format = engine === 'docker' ? '{{.ServerVersion}}' : '{{.Version.Version}}';
-    p = exec('timeout', ['5', bin, 'info', '--format', format], { reject: false }).then((r) =>
-      r.exitCode === 0 && r.stdout.trim()
+    p = exec('timeout', ['5', bin, 'info', '--format', format], { reject: false }).then(
+      (r): Availability => r.exitCode === 0 && r.stdout.trim()
         ? { ok: true, detail: `${engine} ${r.stdout.trim()}` }
         : { ok: false, detail: `${engine} is installed but its engine does not answer (${r.stderr.trim().split('\n').pop() || `exit ${r.exitCode}`})`, hint: `start the ${engine} engine (e.g. \`systemctl start ${engine}\`), or use isolation: bwrap` },
+      (err: unknown): Availability => {
+        // No `timeout` program: say so. Cancelled (Ctrl-C): not a verdict, not cached.
+        if (err instanceof CloudyaError && err.code === 'E_COMMAND_NOT_FOUND') return { ok: false, detail: `${engine} could not be asked: ${err.message}`, hint: 'install coreutils (for `timeout`)' };
+        probes.delete(engine);
+        throw err;
+      },
     );
-    p.catch(() => probes.delete(engine));
     probes.set(engine, p);
   }
   return p;
