@@ -8,7 +8,7 @@
 import { execa } from 'execa';
 
 export type HostRequest =
-  | { t: 'run'; id: number; cmd: string; args: string[]; cwd?: string; env?: Record<string, string>; input?: string }
+  | { t: 'run'; id: number; cmd: string; args: string[]; cwd?: string; env?: Record<string, string>; input?: string; extendEnv?: boolean }
   | { t: 'kill'; id: number; signal: NodeJS.Signals };
 
 export type HostReply =
@@ -32,7 +32,7 @@ async function run(r: Extract<HostRequest, { t: 'run' }>): Promise<void> {
   const child = execa(r.cmd, r.args, {
     cwd: r.cwd,
     env: r.env,
-    extendEnv: true,
+    extendEnv: r.extendEnv !== false,
     input: r.input,
     stdin: r.input === undefined ? 'ignore' : 'pipe',
     // A process group of its own, so cancelling kills grandchildren too.

@@ -93,11 +93,26 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   const id = nextId++;
   const out = { stdout: '', stderr: '' };
   const partial = { stdout: '', stderr: '' };
-  // Lines go to the log (unless the caller reports them itself) and to the caller's onLine.
+  const maxOutput = options.maxOutput;
+  let logged = 0;
+  let unlogged = 0;
+  // Lines go to the log (unless the caller reports them itself, or past maxLogLines) and to the caller's onLine.
   const toLog = options.echo === false ? undefined : bind.onLine;
-  const emitLine = toLog && options.onLine
-    ? (stream: 'stdout' | 'stderr', line: string) => { toLog(stream, line); options.onLine!(stream, line); }
-    : toLog ?? options.onLine;
+  const logLine = toLog
+    ? (stream: 'stdout' | 'stderr', line: string) => {
+        if (options.maxLogLines !== undefined && logged >= options.maxLogLines) {
+          unlogged++;
+          return;
+        }
+        logged++;
+        toLog(stream, line);
+      }
+    : undefined;
+  const emitLine = logLine && options.onLine
+    ? (stream: 'stdout' | 'stderr', line: string) => { logLine(stream, line); options.onLine!(stream, line); }
+    : logLine ?? options.onLine;
+  let received = 0;
+  let outputLimited = false;
 
   let forceKill: NodeJS.Timeout | undefined;
   const onAbort = () => {
@@ -108,24 +123,38 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
   const reply = await new Promise<Extract<HostReply, { t: 'exit' }>>((resolve) => {
     pending.set(id, {
       onData(stream, chunk) {
+        if (outputLimited) return;
+        if (maxOutput !== undefined) {
+          received += Buffer.byteLength(chunk);
+          if (received > maxOutput) {
+            // Keep what fits under the cap, then stop the command and the log.
+            chunk = Buffer.from(chunk).subarray(0, Math.max(0, Buffer.byteLength(chunk) - (received - maxOutput))).toString();
+            outputLimited = true;
+            host?.send({ t: 'kill', id, signal: 'SIGKILL' } satisfies HostRequest);
+          }
+        }
         if (out[stream].length < maxBuffer) out[stream] += chunk.slice(0, maxBuffer - out[stream].length);
         if (!emitLine) return;
-        partial[stream] += chunk;
+        // One pass over the chunk: slicing the rest after every line is quadratic.
+        const text = partial[stream] + chunk;
+        let start = 0;
         let nl: number;
-        while ((nl = partial[stream].indexOf('\n')) >= 0) {
-          emitLine(stream, bind.mask(partial[stream].slice(0, nl)));
-          partial[stream] = partial[stream].slice(nl + 1);
+        while ((nl = text.indexOf('\n', start)) >= 0) {
+          emitLine(stream, bind.mask(text.slice(start, nl)));
+          start = nl + 1;
         }
+        partial[stream] = text.slice(start);
       },
       onExit: resolve,
     });
     bind.signal.addEventListener('abort', onAbort, { once: true });
-    runner().send({ t: 'run', id, cmd, args: argv, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}) } satisfies HostRequest);
+    runner().send({ t: 'run', id, cmd, args: argv, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}), ...(options.extendEnv === false ? { extendEnv: false } : {}) } satisfies HostRequest);
     idle();
   });
   bind.signal.removeEventListener('abort', onAbort);
   if (forceKill) clearTimeout(forceKill);
   if (emitLine) for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) emitLine(stream, bind.mask(partial[stream]));
+  if (unlogged > 0) toLog?.('stderr', `[cloudya] ${unlogged} more output line${unlogged === 1 ? '' : 's'} not shown in the log (limit ${options.maxLogLines})`);
 
   const durationMs = Math.round(performance.now() - started);
   if (bind.signal.aborted) throw abortError(bind.signal, file);
@@ -143,6 +172,7 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
     stderr: out.stderr,
     durationMs,
     ...(reply.signal ? { signal: reply.signal } : {}),
+    ...(outputLimited ? { outputLimited } : {}),
   };
   if (res.exitCode !== 0 && options.reject !== false) {
     const tail = res.stderr.trim().split('\n').slice(-3).join(' | ');

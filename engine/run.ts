@@ -148,7 +148,9 @@ async function drive(opts: DriveOptions, state: RunState, mode: 'start' | 'resum
       if (fin.aborted) return interrupted(rc);
       const failed = main.failed || fin.failed;
       const first = [...main.failedSteps, ...fin.failedSteps][0];
-      const error = first ? { code: 'E_WORKFLOW_FAILED', message: `step '${first}' failed: ${runState(rc).steps[first]!.error?.message ?? ''}` } : undefined;
+      const cause = first ? runState(rc).steps[first]!.error : undefined;
+      // The step's hint says what to do about it: keep it on the run's error.
+      const error = first ? { code: 'E_WORKFLOW_FAILED', message: `step '${first}' failed: ${cause?.message ?? ''}`, ...(cause?.hint ? { hint: cause.hint } : {}) } : undefined;
       // Only a failure of the main steps undoes them: a failed cleanup or report
       // step marks the run failed but does not roll back a deployment that worked.
       // Nothing to undo → the run is simply failed, not "rolled back".

@@ -23,6 +23,16 @@ export interface ExecOptions {
   onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
   /** Stream output lines to the run's log and progress view (default true); false when `onLine` reports them itself. */
   echo?: boolean;
+  /**
+   * A cap on stdout and stderr together, in bytes: when more arrives, the process
+   * group is killed (SIGKILL), nothing past the cap reaches the log, and the
+   * result says `outputLimited`.
+   */
+  maxOutput?: number;
+  /** Stream at most this many output lines to the log; the rest stay in the result, and one line says how many were left out. */
+  maxLogLines?: number;
+  /** false: the command gets only `env`, not the engine's environment too. Default true. */
+  extendEnv?: boolean;
 }
 
 export interface ExecResult {
@@ -32,6 +42,8 @@ export interface ExecResult {
   durationMs: number;
   /** Set when the process ended because of a signal. */
   signal?: string;
+  /** Set when the command was killed for passing `maxOutput`. */
+  outputLimited?: boolean;
 }
 
 /**

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 // examples/hello.yaml needs its secret `token`; every CLI the tests spawn inherits this.
 process.env.CLOUDYA_PARAM_TOKEN ??= 'test-token-0000';
+// Code run in-process (steps appending to the audit log) must never touch the real ~/.cloudya.
+process.env.CLOUDYA_HOME = mkdtempSync(join(tmpdir(), 'cloudya-home-'));
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -31,7 +33,7 @@ export function tmpFiles(files: Record<string, string>): string {
 export function runCli(args: string[], opts: { home?: string; cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CLOUDYA_DEBUG: '', ...opts.env };
-    env.CLOUDYA_HOME = opts.home ?? env.CLOUDYA_HOME ?? tmpDir('cloudya-home-');
+    env.CLOUDYA_HOME = opts.home ?? opts.env?.CLOUDYA_HOME ?? tmpDir('cloudya-home-');
     delete env.FORCE_COLOR;
     const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

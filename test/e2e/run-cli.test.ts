@@ -38,7 +38,7 @@ test('the example workflow runs: exit 0, result on stdout, run listed', async ()
 });
 
 test('a failed workflow exits 1 and says how to continue; --output json reports it', async () => {
-  const dir = tmpFiles({ 'wf.yaml': 'apiVersion: cloudya/v1\nkind: Workflow\nname: f\nsteps:\n  - { id: boom, type: sandbox, with: { command: "echo nope >&2; exit 7" } }\n' });
+  const dir = tmpFiles({ 'wf.yaml': 'apiVersion: cloudya/v1\nkind: Workflow\nname: f\nsteps:\n  - { id: boom, type: sandbox, with: { isolation: none, command: "echo nope >&2; exit 7" } }\n' });
   const r = await runCli(['run', join(dir, 'wf.yaml'), '--output', 'json']);
   assert.is(r.code, 1);
   const out = JSON.parse(r.stdout);
@@ -53,10 +53,10 @@ test('Ctrl-C stops cleanly: children killed, state saved as interrupted, exit 13
 kind: Workflow
 name: int
 steps:
-  - { id: first, type: sandbox, with: { command: "echo first >> marker" } }
-  - { id: slow, type: sandbox, needs: [first], with: { command: "[ -f fast ] || { sleep 30 & echo $! > pid; wait; }; echo slow >> marker" } }
+  - { id: first, type: sandbox, with: { isolation: none, command: "echo first >> marker" } }
+  - { id: slow, type: sandbox, needs: [first], with: { isolation: none, command: "[ -f fast ] || { sleep 30 & echo $! > pid; wait; }; echo slow >> marker" } }
 finally:
-  - { id: cleanup, type: sandbox, with: { command: "echo cleanup >> marker" } }
+  - { id: cleanup, type: sandbox, with: { isolation: none, command: "echo cleanup >> marker" } }
 ` });
   const home = join(dir, 'home');
   const child = spawn(process.execPath, [CLI, 'run', join(dir, 'wf.yaml')], { env: { ...process.env, CLOUDYA_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,7 +86,7 @@ test('a second Ctrl-C exits at once and kills a step that ignores signals', asyn
 kind: Workflow
 name: stubborn
 steps:
-  - { id: stubborn, type: sandbox, with: { command: "trap '' INT TERM; sleep 30 & echo $! > pid; wait; wait; echo done >> marker" } }
+  - { id: stubborn, type: sandbox, with: { isolation: none, command: "trap '' INT TERM; sleep 30 & echo $! > pid; wait; wait; echo done >> marker" } }
 ` });
   const home = join(dir, 'home');
   const child = spawn(process.execPath, [CLI, 'run', join(dir, 'wf.yaml')], { env: { ...process.env, CLOUDYA_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -111,7 +111,7 @@ test('when the engine is SIGKILLed, the commands it started do not outlive it', 
 kind: Workflow
 name: orphan
 steps:
-  - { id: long, type: sandbox, with: { command: "sleep 30 & echo $! > pid; wait" } }
+  - { id: long, type: sandbox, with: { isolation: none, command: "sleep 30 & echo $! > pid; wait" } }
 ` });
   const child = spawn(process.execPath, [CLI, 'run', join(dir, 'wf.yaml')], { env: { ...process.env, CLOUDYA_HOME: join(dir, 'home'), NO_COLOR: '1' }, stdio: 'ignore' });
   await waitFor(() => existsSync(join(dir, 'pid')) && readFileSync(join(dir, 'pid'), 'utf8').trim() !== '');
@@ -135,7 +135,7 @@ test('two resumes of the same run at once: one refuses with E_RUN_LOCKED', async
 kind: Workflow
 name: lock
 steps:
-  - { id: gate, type: sandbox, with: { command: "[ -f go ] && sleep 1.5" } }
+  - { id: gate, type: sandbox, with: { isolation: none, command: "[ -f go ] && sleep 1.5" } }
 ` });
   const home = join(dir, 'home');
   const first = await runCli(['run', join(dir, 'wf.yaml'), '--no-rollback'], { home });
@@ -163,13 +163,13 @@ params:
 steps:
   - id: use
     type: sandbox
-    with: { command: "echo using {{params.password}}; echo err {{params.password}} >&2" }
+    with: { isolation: none, command: "echo using {{params.password}}; echo err {{params.password}} >&2" }
     outputs: { derived: "pw={{params.password}}" }
   - id: fail
     type: sandbox
     needs: [use]
     continueOnError: true
-    with: { command: "echo bad {{params.password}} >&2; exit 2" }
+    with: { isolation: none, command: "echo bad {{params.password}} >&2; exit 2" }
 ` });
   const home = join(dir, 'home');
   for (const output of ['text', 'json', 'ndjson']) {
@@ -199,7 +199,7 @@ name: secret-default
 params:
   apitoken: { type: string, default: the-default, secret: true }
 steps:
-  - { id: use, type: sandbox, with: { command: "[ -f ok ] && echo {{params.apitoken}} > used" } }
+  - { id: use, type: sandbox, with: { isolation: none, command: "[ -f ok ] && echo {{params.apitoken}} > used" } }
 ` });
   const home = join(dir, 'home');
   const first = await runCli(['run', join(dir, 'wf.yaml'), '--param', 'apitoken=the-real-one'], { home });
@@ -290,7 +290,7 @@ test('a command module dropped in ~/.cloudya/commands becomes a command', async 
 test('a reader that closes the pipe early (| head) is not an error', async () => {
   const { spawnSync } = await import('node:child_process');
   // 400 problems → 400 separate writes, most of them after `head` has gone.
-  const steps = Array.from({ length: 400 }, (_, i) => `  - { id: s${i}, type: sandbox, bogus: 1, with: { command: "true" } }`).join('\n');
+  const steps = Array.from({ length: 400 }, (_, i) => `  - { id: s${i}, type: sandbox, bogus: 1, with: { isolation: none, command: "true" } }`).join('\n');
   const dir = tmpFiles({ 'wf.yaml': `apiVersion: cloudya/v1\nkind: Workflow\nname: many\nsteps:\n${steps}\n` });
   const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" validate wf.yaml --format github | head -c 7; exit \${PIPESTATUS:-0}`], { cwd: dir, env: { ...process.env, CLOUDYA_HOME: dir }, encoding: 'utf8' });
   assert.is(r.stdout, '::error');

@@ -60,5 +60,5 @@ export async function rollbackHarness(h: Harness, params: Record<string, unknown
 
 /** A sandbox step that appends `text` to ./marker. */
 export function mark(text: string): string {
-  return `{ command: "echo ${text} >> marker" }`;
+  return `{ isolation: none, command: "echo ${text} >> marker" }`;
 }

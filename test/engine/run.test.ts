@@ -9,11 +9,11 @@ const head = (body: string, extra = '') => `apiVersion: cloudya/v1\nkind: Workfl
 
 test('a DAG runs in dependency order and passes outputs (typed) downstream', async () => {
   const h = await runYaml(head(`
-  - { id: a, type: sandbox, with: { command: "echo 41" } }
+  - { id: a, type: sandbox, with: { isolation: none, command: "echo 41" } }
   - id: b
     type: sandbox
     needs: [a]
-    with: { argv: [sh, -c, 'echo $(($1 + 1))', x, "{{steps.a.outputs.stdout}}"] }
+    with: { isolation: none, argv: [sh, -c, 'echo $(($1 + 1))', x, "{{steps.a.outputs.stdout}}"] }
     outputs: { answer: "{{outputs.stdout}}" }
 `));
   assert.is(h.state.status, 'succeeded');
@@ -25,7 +25,7 @@ test('retries: a failing step is attempted `attempts` times with the policy dela
   const h = await runYaml(head(`
   - id: flaky
     type: sandbox
-    with: { command: "echo try >> marker; exit 3" }
+    with: { isolation: none, command: "echo try >> marker; exit 3" }
     retry: { attempts: 3, backoff: linear, delay: 40ms }
 `));
   assert.is(h.state.status, 'failed');
@@ -40,7 +40,7 @@ test('retries: exponential backoff with maxDelay, and success on a later attempt
   const h = await runYaml(head(`
   - id: flaky
     type: sandbox
-    with: { command: "echo try >> marker; [ $(wc -l < marker) -ge 4 ]" }
+    with: { isolation: none, command: "echo try >> marker; [ $(wc -l < marker) -ge 4 ]" }
     retry: { attempts: 6, backoff: exponential, delay: 20ms, maxDelay: 50ms }
 `));
   assert.is(h.state.status, 'succeeded');
@@ -53,7 +53,7 @@ test('non-retryable errors are not retried (a missing program)', async () => {
   const h = await runYaml(head(`
   - id: missing
     type: sandbox
-    with: { argv: [cloudya-no-such-program-xyz] }
+    with: { isolation: none, argv: [cloudya-no-such-program-xyz] }
     retry: { attempts: 5, delay: 10ms }
 `));
   assert.is(h.state.status, 'failed');
@@ -66,7 +66,7 @@ test('a step timeout kills the running child process and its children', async ()
   - id: slow
     type: sandbox
     timeout: 300ms
-    with: { command: "sleep 30 & echo $! > pid; wait" }
+    with: { isolation: none, command: "sleep 30 & echo $! > pid; wait" }
 `));
   assert.is(h.state.status, 'failed');
   assert.is(h.state.steps.slow!.error!.code, 'E_TIMEOUT');
@@ -78,7 +78,7 @@ test('a step timeout kills the running child process and its children', async ()
 
 test('a run timeout fails the run and cancels the running step', async () => {
   const h = await runYaml(head(`
-  - { id: slow, type: sandbox, with: { command: "sleep 30" } }
+  - { id: slow, type: sandbox, with: { isolation: none, command: "sleep 30" } }
   - { id: after, type: sandbox, needs: [slow], with: ${mark('after')} }
 `, 'timeout: 300ms\n'), {}, { rollback: false });
   assert.is(h.state.status, 'failed');
@@ -89,7 +89,7 @@ test('a run timeout fails the run and cancels the running step', async () => {
 
 test('when: false skips the step; when reads outputs of ancestors', async () => {
   const h = await runYaml(head(`
-  - { id: probe, type: sandbox, with: { command: "echo no" } }
+  - { id: probe, type: sandbox, with: { isolation: none, command: "echo no" } }
   - { id: never, type: sandbox, needs: [probe], when: "{{eq steps.probe.outputs.stdout 'yes'}}", with: ${mark('never')} }
   - { id: always, type: sandbox, needs: [probe], when: "{{eq steps.probe.outputs.stdout 'no'}}", with: ${mark('always')} }
   - { id: param, type: sandbox, when: "{{params.enabled}}", with: ${mark('param')} }
@@ -106,15 +106,15 @@ test('finally steps run after success and after failure, and see the outcome', a
   const ok = await runYaml(head(`
   - { id: a, type: sandbox, with: ${mark('a')} }
 finally:
-  - { id: f, type: sandbox, with: { command: "echo final-{{run.status}} >> marker" } }
+  - { id: f, type: sandbox, with: { isolation: none, command: "echo final-{{run.status}} >> marker" } }
 `));
   assert.is(ok.state.status, 'succeeded');
   assert.equal(ok.marker(), ['a', 'final-succeeded']);
   const bad = await runYaml(head(`
-  - { id: a, type: sandbox, with: { command: "exit 1" } }
+  - { id: a, type: sandbox, with: { isolation: none, command: "exit 1" } }
   - { id: b, type: sandbox, needs: [a], with: ${mark('b')} }
 finally:
-  - { id: f, type: sandbox, with: { command: "echo final-{{run.status}} >> marker" } }
+  - { id: f, type: sandbox, with: { isolation: none, command: "echo final-{{run.status}} >> marker" } }
 `));
   assert.is(bad.state.status, 'failed');
   assert.equal(bad.marker(), ['final-failed']);
@@ -124,8 +124,8 @@ finally:
 
 test('continueOnError: the failure is recorded, dependents run, the run succeeds', async () => {
   const h = await runYaml(head(`
-  - { id: a, type: sandbox, continueOnError: true, with: { command: "exit 4" } }
-  - { id: b, type: sandbox, needs: [a], with: { command: "echo a-was-{{steps.a.status}} >> marker" } }
+  - { id: a, type: sandbox, continueOnError: true, with: { isolation: none, command: "exit 4" } }
+  - { id: b, type: sandbox, needs: [a], with: { isolation: none, command: "echo a-was-{{steps.a.status}} >> marker" } }
 `));
   assert.is(h.state.status, 'succeeded');
   assert.is(h.state.steps.a!.status, 'failed');
@@ -134,7 +134,7 @@ test('continueOnError: the failure is recorded, dependents run, the run succeeds
 });
 
 test('concurrency: never more than N steps at once, and N are reached', async () => {
-  const steps = Array.from({ length: 6 }, (_, i) => `  - { id: s${i}, type: sandbox, with: { command: "echo start $(date +%s%N) >> marker; sleep 0.3; echo end $(date +%s%N) >> marker" } }`).join('\n');
+  const steps = Array.from({ length: 6 }, (_, i) => `  - { id: s${i}, type: sandbox, with: { isolation: none, command: "echo start $(date +%s%N) >> marker; sleep 0.3; echo end $(date +%s%N) >> marker" } }`).join('\n');
   const h = await runYaml(head(steps + '\n', 'concurrency: 2\n'));
   assert.is(h.state.status, 'succeeded');
   const events = h.marker().map((l) => l.split(' ')).map(([kind, t]) => ({ kind: kind!, t: BigInt(t!) })).sort((x, y) => (x.t < y.t ? -1 : x.t > y.t ? 1 : 0));
@@ -146,7 +146,7 @@ test('concurrency: never more than N steps at once, and N are reached', async ()
 
 test('rollback: a failure at step k compensates exactly the succeeded steps, in reverse order', async () => {
   const step = (id: string, needs: string, cmd = `echo do-${id} >> marker`) =>
-    `  - { id: ${id}, type: sandbox, ${needs ? `needs: [${needs}], ` : ''}with: { command: "${cmd}" }, rollback: { type: sandbox, with: { command: "echo undo-${id} >> marker" } } }`;
+    `  - { id: ${id}, type: sandbox, ${needs ? `needs: [${needs}], ` : ''}with: { isolation: none, command: "${cmd}" }, rollback: { type: sandbox, with: { isolation: none, command: "echo undo-${id} >> marker" } } }`;
   const h = await runYaml(head([step('a', ''), step('b', 'a'), step('c', 'b'), step('d', 'c', 'exit 1'), step('e', 'd')].join('\n') + '\n'));
   assert.is(h.state.status, 'rolled_back');
   assert.equal(h.marker(), ['do-a', 'do-b', 'do-c', 'undo-c', 'undo-b', 'undo-a']);
@@ -157,9 +157,9 @@ test('rollback: a failure at step k compensates exactly the succeeded steps, in 
 
 test('rollback: --no-rollback leaves changes; `rollback` of a succeeded run undoes it; rollback: false opts out', async () => {
   const h = await runYaml(head(`
-  - { id: a, type: sandbox, with: ${mark('do-a')}, rollback: { type: sandbox, with: { command: "echo undo-a >> marker" } } }
+  - { id: a, type: sandbox, with: ${mark('do-a')}, rollback: { type: sandbox, with: { isolation: none, command: "echo undo-a >> marker" } } }
   - { id: keep, type: sandbox, needs: [a], with: ${mark('do-keep')}, rollback: false }
-  - { id: b, type: sandbox, needs: [keep], with: ${mark('do-b')}, rollback: { type: sandbox, with: { command: "echo undo-b-{{steps.b.outputs.exitCode}} >> marker" } } }
+  - { id: b, type: sandbox, needs: [keep], with: ${mark('do-b')}, rollback: { type: sandbox, with: { isolation: none, command: "echo undo-b-{{steps.b.outputs.exitCode}} >> marker" } } }
 `), {}, { rollback: false });
   assert.is(h.state.status, 'succeeded');
   const s = await rollbackHarness(h);
@@ -170,9 +170,9 @@ test('rollback: --no-rollback leaves changes; `rollback` of a succeeded run undo
 
 test('rollback: a failing compensation gives rollback_failed, says what is left, and can be finished later', async () => {
   const h = await runYaml(head(`
-  - { id: a, type: sandbox, with: ${mark('do-a')}, rollback: { type: sandbox, with: { command: "echo undo-a >> marker" } } }
-  - { id: b, type: sandbox, needs: [a], with: ${mark('do-b')}, rollback: { type: sandbox, with: { command: "[ -f fixed ] && echo undo-b >> marker" } } }
-  - { id: c, type: sandbox, needs: [b], with: { command: "exit 1" } }
+  - { id: a, type: sandbox, with: ${mark('do-a')}, rollback: { type: sandbox, with: { isolation: none, command: "echo undo-a >> marker" } } }
+  - { id: b, type: sandbox, needs: [a], with: ${mark('do-b')}, rollback: { type: sandbox, with: { isolation: none, command: "[ -f fixed ] && echo undo-b >> marker" } } }
+  - { id: c, type: sandbox, needs: [b], with: { isolation: none, command: "exit 1" } }
 `));
   assert.is(h.state.status, 'rollback_failed');
   assert.is(h.state.error!.code, 'E_ROLLBACK_FAILED');
@@ -190,9 +190,9 @@ test('rollback: a failing compensation gives rollback_failed, says what is left,
 
 test('resume: succeeded steps keep their outputs and do not run again; only the rest runs', async () => {
   const h = await runYaml(head(`
-  - { id: one, type: sandbox, with: { command: "echo one >> marker; echo out-one" } }
+  - { id: one, type: sandbox, with: { isolation: none, command: "echo one >> marker; echo out-one" } }
   - { id: two, type: sandbox, needs: [one], with: ${mark('two')} }
-  - { id: three, type: sandbox, needs: [two], with: { command: "[ -f ready ] && echo three-saw-{{steps.one.outputs.stdout}} >> marker" } }
+  - { id: three, type: sandbox, needs: [two], with: { isolation: none, command: "[ -f ready ] && echo three-saw-{{steps.one.outputs.stdout}} >> marker" } }
 `), {}, { rollback: false });
   assert.is(h.state.status, 'failed');
   assert.equal(h.marker(), ['one', 'two']);
@@ -206,9 +206,9 @@ test('resume: succeeded steps keep their outputs and do not run again; only the 
 
 test('resume after a rollback: undone steps and what ran after them run again, in order', async () => {
   const h = await runYaml(head(`
-  - { id: create, type: sandbox, with: ${mark('do-create')}, rollback: { type: sandbox, with: { command: "echo undo-create >> marker" } } }
+  - { id: create, type: sandbox, with: ${mark('do-create')}, rollback: { type: sandbox, with: { isolation: none, command: "echo undo-create >> marker" } } }
   - { id: second, type: sandbox, needs: [create], with: ${mark('do-second')} }
-  - { id: boom, type: sandbox, needs: [second], with: { command: "[ -f ok ] && echo boom >> marker" } }
+  - { id: boom, type: sandbox, needs: [second], with: { isolation: none, command: "[ -f ok ] && echo boom >> marker" } }
 `));
   assert.is(h.state.status, 'rolled_back');
   assert.equal(h.marker(), ['do-create', 'do-second', 'undo-create']);
@@ -220,8 +220,8 @@ test('resume after a rollback: undone steps and what ran after them run again, i
 
 test('secrets: the next step gets the real value; what is persisted is masked (numbers too)', async () => {
   const h = await runYaml(head(`
-  - { id: a, type: sandbox, with: { command: "echo token-{{params.pw}}" }, outputs: { pin: "{{params.pin}}" } }
-  - { id: b, type: sandbox, needs: [a], with: { command: "echo {{steps.a.outputs.stdout}}-{{steps.a.outputs.pin}} >> marker" } }
+  - { id: a, type: sandbox, with: { isolation: none, command: "echo token-{{params.pw}}" }, outputs: { pin: "{{params.pin}}" } }
+  - { id: b, type: sandbox, needs: [a], with: { isolation: none, command: "echo {{steps.a.outputs.stdout}}-{{steps.a.outputs.pin}} >> marker" } }
 `, 'params:\n  pw: { type: string, secret: true }\n  pin: { type: integer, secret: true }\n'), { pw: 'RealPass123', pin: '424242' });
   assert.is(h.state.status, 'succeeded');
   assert.equal(h.marker(), ['token-RealPass123-424242']);
@@ -232,9 +232,9 @@ test('secrets: the next step gets the real value; what is persisted is masked (n
 
 test('a failing finally step marks the run failed but does not undo the main steps', async () => {
   const h = await runYaml(head(`
-  - { id: a, type: sandbox, with: ${mark('do-a')}, rollback: { type: sandbox, with: { command: "echo undo-a >> marker" } } }
+  - { id: a, type: sandbox, with: ${mark('do-a')}, rollback: { type: sandbox, with: { isolation: none, command: "echo undo-a >> marker" } } }
 finally:
-  - { id: report, type: sandbox, with: { command: "exit 5" } }
+  - { id: report, type: sandbox, with: { isolation: none, command: "exit 5" } }
 `));
   assert.is(h.state.status, 'failed');
   assert.equal(h.marker(), ['do-a']);
@@ -244,7 +244,7 @@ finally:
 test('a declared param without a value is null, a declared unset env var is empty', async () => {
   delete process.env.CLOUDYA_TEST_UNSET_VAR;
   const h = await runYaml(head(`
-  - { id: a, type: sandbox, with: { command: "echo n={{default params.f 3}} e=[{{env.CLOUDYA_TEST_UNSET_VAR}}] >> marker" } }
+  - { id: a, type: sandbox, with: { isolation: none, command: "echo n={{default params.f 3}} e=[{{env.CLOUDYA_TEST_UNSET_VAR}}] >> marker" } }
 `, 'params:\n  f: { type: number }\nenv: [CLOUDYA_TEST_UNSET_VAR]\n'));
   assert.is(h.state.status, 'succeeded', JSON.stringify(h.state.steps.a!.error));
   assert.equal(h.marker(), ['n=3 e=[]']);
@@ -252,9 +252,9 @@ test('a declared param without a value is null, a declared unset env var is empt
 
 test('reading outputs of a skipped step fails with a hint that says why and how to guard it', async () => {
   const h = await runYaml(head(`
-  - { id: build, type: sandbox, when: false, with: { command: "echo built" } }
-  - { id: deploy, type: sandbox, needs: [build], with: { command: "echo {{steps.build.outputs.stdout}}" } }
-  - { id: guarded, type: sandbox, needs: [build], when: "{{eq steps.build.status 'succeeded'}}", with: { command: "echo {{steps.build.outputs.stdout}}" } }
+  - { id: build, type: sandbox, when: false, with: { isolation: none, command: "echo built" } }
+  - { id: deploy, type: sandbox, needs: [build], with: { isolation: none, command: "echo {{steps.build.outputs.stdout}}" } }
+  - { id: guarded, type: sandbox, needs: [build], when: "{{eq steps.build.status 'succeeded'}}", with: { isolation: none, command: "echo {{steps.build.outputs.stdout}}" } }
 `));
   assert.is(h.state.steps.deploy!.error!.code, 'E_EVAL');
   assert.match(h.state.steps.deploy!.error!.hint!, /step 'build' was skipped .* guard this step with when:/);
@@ -262,7 +262,7 @@ test('reading outputs of a skipped step fails with a hint that says why and how 
 });
 
 test('state.json is a JSON round trip of the run after it ends', async () => {
-  const h = await runYaml(head(`  - { id: a, type: sandbox, with: { command: "true" } }\n`));
+  const h = await runYaml(head(`  - { id: a, type: sandbox, with: { isolation: none, command: "true" } }\n`));
   const disk = JSON.parse(readFileSync(join(h.store.dir, 'state.json'), 'utf8'));
   assert.equal(disk, JSON.parse(JSON.stringify(h.state)));
   assert.ok(existsSync(join(h.store.dir, 'workflow.yaml')));
