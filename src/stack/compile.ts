@@ -41,10 +41,10 @@ function param(p: ParamSpec, given: Record<string, unknown>): WorkflowParam | un
   if (p.description) out.description = p.description;
   if (p.enum) out.enum = p.enum;
   if (p.secret) {
+    // Declared only when given or required: otherwise the template's or app's own default applies.
+    if (!has && !p.required) return undefined;
     out.secret = true;
-    if (has || p.required) out.required = true;
-    else if (p.default !== undefined) out.default = p.default;
-    else return undefined;
+    out.required = true;
   } else if (has) out.default = given[p.name];
   else if (p.default !== undefined) out.default = p.default;
   else out.required = true;

@@ -36,7 +36,7 @@ test('stack deploy --emit prints a workflow that validate accepts: terraform →
   writeFileSync(join(dir, 'stack.yaml'), r.stdout);
   const v = await runCli(['validate', join(dir, 'stack.yaml')], { home });
   assert.is(v.code, 0, v.stdout + v.stderr);
-  const types = [...r.stdout.matchAll(/^ {4}type: (\w+)$/gm)].map((m) => m[1]);
+  const types = [...r.stdout.slice(r.stdout.indexOf('\nsteps:')).matchAll(/^ {4}type: (\w+)$/gm)].map((m) => m[1]);
   assert.equal(types, ['terraform', 'probe', 'ansible', 'probe']);
   assert.is(deployments().length, 0, '--emit created nothing');
 });
