@@ -66,7 +66,7 @@ export function containerRunArgs(plan: ContainerPlan): string[] {
   a.push('--network', plan.network ? 'bridge' : 'none', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--read-only');
   a.push('--tmpfs', '/tmp', '--memory', `${l.memoryBytes}b`, '--memory-swap', `${l.memoryBytes}b`, '--cpus', String(l.cpus), '--pids-limit', String(l.pids));
   for (const m of plan.mounts) a.push('-v', `${m.source}:${m.target}${m.writable ? '' : ':ro'}`);
-  a.push('-v', `${plan.workDir}:${plan.workDir}`, '-w', plan.cwd, '-e', `HOME=${plan.workDir}`);
+  a.push('-v', `${plan.workDir}:${plan.workDir}`, '-w', plan.cwd);
   for (const n of plan.envNames) a.push('-e', n);
   a.push('--', plan.image, ...plan.argv);
   return a;

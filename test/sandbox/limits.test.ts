@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
-import { failStep, leftoverCgroups, processesWith, runStep } from './sandbox-harness.js';
+import { failStep, harness, leftoverCgroups, processesWith, runStep } from './sandbox-harness.js';
 import { createCgroup } from '../../steps/sandbox/cgroup.js';
 import { DEFAULT_LIMITS } from '../../steps/sandbox/options.js';
 
@@ -57,9 +57,15 @@ test('a background process cannot outlive the command', async () => {
 
 test('endless output is stopped at the output limit, and the log is bounded too', async () => {
   const tag = marker();
-  const err = await failStep({ command: `: ${tag}; yes`, outputLimit: '64k' });
+  const h = harness();
+  const err = await failStep({ command: `: ${tag}; yes`, outputLimit: '64k' }, h);
   assert.is(err.code, 'E_SANDBOX_LIMIT');
   assert.is((err.details as { limit: string }).limit, 'output');
+  assert.match(err.message, /output limit \(64k\)/);
+  // 64 KiB of "y\n" is 32768 lines: the log gets 10,000 and one line saying how many were left out.
+  const out = h.lines.filter((l) => l.startsWith('stdout '));
+  assert.is(out.length, 10_000);
+  assert.match(h.lines[h.lines.length - 1]!, /^stderr \[cloudya\] \d+ more output lines not shown in the log \(limit 10000\)$/);
   assertClean(tag);
 });
 
