@@ -61,7 +61,10 @@ async function template(name: string, opts: Record<string, unknown>): Promise<nu
     if (rec && rec.template !== tpl.id) throw new CloudyaError('E_USAGE', `deployment ${id} is of template ${rec.template}, not ${tpl.id}`, { hint: 'leave out --deployment to create a new deployment' });
   } else if (opts.deployment !== undefined) {
     throw new CloudyaError('E_USAGE', '--deployment expects an id', { hint: 'e.g. --deployment web-prod' });
-  } else id = newDeploymentId(tpl.id);
+  } else {
+    do id = newDeploymentId(tpl.id);
+    while (readDeployment(id));
+  }
   const doc = templateWorkflow(tpl, id, values, given, opts.plan === true ? 'plan' : 'apply');
   const madeBy = `cloudya deploy template ${tpl.id}${opts.plan === true ? ' --plan' : ''}`;
   const { emitWorkflow, runGenerated } = await import('../generated.js');

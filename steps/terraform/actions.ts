@@ -91,24 +91,34 @@ export async function planDeployment(ctx: StepContext, d: Deployment): Promise<T
 export async function applyDeployment(ctx: StepContext, d: Deployment): Promise<TerraformOutputs> {
   const env = prepare(d, false);
   const before = stateResources(d.dir);
-  if (!d.existing) record(ctx, d, 'planned');
+  // This step owns the resources when it starts from an empty state, or when
+  // it already did (a retry or a resume after a crash in the middle of its apply).
+  const mine = { runId: ctx.runId, stepId: ctx.stepId };
+  const owner = d.existing?.createdBy;
+  const already = owner?.runId === mine.runId && owner.stepId === mine.stepId;
+  const ours = before.length === 0 || already;
+  if (!d.existing || (ours && !already)) record(ctx, d, d.existing?.status ?? 'planned', ours ? { createdBy: mine } : {});
   let changes: Changes;
+  let applying = false;
   try {
     await init(ctx, d, env);
     ({ changes } = await plan(ctx, d, env, false));
-    if (changes.destroy > 0 && before.length > 0) {
+    if (changes.destroy > 0 && !ours) {
       const ok = await ctx.confirm(`apply to deployment ${d.id} would destroy or replace ${changes.destroy} resource(s); continue?`);
       if (!ok) {
         rmSync(join(d.dir, PLAN_FILE), { force: true });
         throw new CloudyaError('E_NOT_APPROVED', `apply to ${d.id} would destroy ${changes.destroy} resource(s) and was not approved`, { hint: 'run again with --yes, or answer y on a terminal' });
       }
     }
+    applying = true;
     changes = await applyPlan(ctx, d, env, changes);
   } catch (err) {
     const e = err instanceof CloudyaError ? err : new CloudyaError('E_STEP_FAILED', String(err), { cause: err });
+    // Resources that existed stay as they were when init or plan failed: keep their status.
+    if (!applying && before.length > 0) throw e;
     record(ctx, d, 'failed', { error: { code: e.code, message: e.message } });
     // A deployment this step was creating must not be left half-built: undo what the failed apply created.
-    if (before.length === 0 && stateResources(d.dir).length > 0 && !ctx.signal.aborted) {
+    if (ours && stateResources(d.dir).length > 0 && !ctx.signal.aborted) {
       ctx.progress(`apply failed: destroying what it created in ${d.id}`);
       try {
         await destroyDeployment(ctx, d, { confirm: false, keepStatus: 'failed' });
@@ -119,8 +129,7 @@ export async function applyDeployment(ctx: StepContext, d: Deployment): Promise<
     throw e;
   }
   const outputs = await readOutputs(ctx, d);
-  const createdBy = before.length === 0 ? { runId: ctx.runId, stepId: ctx.stepId } : d.existing?.createdBy;
-  record(ctx, d, 'applied', { outputs, ...(createdBy ? { createdBy } : {}) });
+  record(ctx, d, 'applied', { outputs, ...(ours ? { createdBy: mine } : {}) });
   for (const k of ['deployment', 'changes']) if (k in outputs) ctx.log.warn(`the template's output '${k}' is shadowed by the step's own '${k}'`);
   return { ...outputs, deployment: d.id, changes };
 }

@@ -146,4 +146,23 @@ test('the built-in templates folder is where the step looks (copied into the dep
   void cpSync;
 });
 
+test('an apply that would destroy resources of an existing deployment asks first; a failed plan leaves it applied', async () => {
+  const home = tmpDir('cloudya-tf-');
+  const first = await runCli(['deploy', 'template', 'local/task', '--deployment', 'shrink', '--params', 'instances=3'], { home });
+  assert.is(first.code, 0, first.stderr);
+  const refused = await runCli(['deploy', 'template', 'local/task', '--deployment', 'shrink', '--params', 'instances=1'], { home });
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /E_NOT_APPROVED apply to shrink would destroy 2 resource\(s\) and was not approved/);
+  assert.is(record(home, 'shrink').status, 'applied');
+  assert.is(record(home, 'shrink').outputs.instances, 3);
+  const bad = await runCli(['deploy', 'template', 'local/task', '--deployment', 'shrink', '--params', 'instances=900'], { home });
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /E_TERRAFORM_CONFIG terraform plan: Invalid value for variable/);
+  assert.is(record(home, 'shrink').status, 'applied', 'a failed plan changes nothing, so the status stays');
+  const yes = await runCli(['deploy', 'template', 'local/task', '--deployment', 'shrink', '--params', 'instances=1', '--yes'], { home });
+  assert.is(yes.code, 0, yes.stderr);
+  assert.match(yes.stdout, /^deployment shrink applied \(0 to add, 0 to change, 2 to destroy\)$/m);
+  assert.is(record(home, 'shrink').outputs.instances, 1);
+});
+
 test.run();
