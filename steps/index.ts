@@ -1,13 +1,14 @@
 // The step registry: type name → lazy import. A workflow loads only the types it uses.
 import type { StepDefinition } from '../engine/step-api.js';
 
-export const STEP_TYPES = ['sandbox'] as const;
+export const STEP_TYPES = ['sandbox', 'ai'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 type Loader = () => Promise<{ default: StepDefinition }>;
 
 export const stepRegistry = {
   sandbox: () => import('./sandbox.js'),
+  ai: () => import('./ai.js'),
 } satisfies Record<StepType, Loader>;
 
 export function isStepType(type: string): type is StepType {
