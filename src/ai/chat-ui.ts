@@ -39,9 +39,12 @@ export async function fullScreenChat(session: ChatSession, exec: ExecOptions | u
     const [input, setInput] = React.useState('');
     const [mode, setMode] = React.useState<Mode>('input');
     const [offset, setOffset] = React.useState(0);
-    const [busy, setBusy] = React.useState<string | undefined>();
-    const [, setLoaded] = React.useState(false);
-    React.useEffect(() => void ready.then(() => setLoaded(true)), []);
+    // Input opens once the Markdown renderer is loaded (its import blocks the event loop for a moment).
+    const [busy, setBusy] = React.useState<string | undefined>(renderer ? undefined : 'starting…');
+    React.useEffect(() => void ready.then(() => setBusy(undefined)), []);
+    // The input stays focused (toggling focus can drop keys typed at that moment); Enter waits while busy.
+    const busyRef = React.useRef(busy);
+    busyRef.current = busy;
     const pending = React.useRef<string[] | undefined>(undefined);
     const turn = React.useRef<AbortController | undefined>(undefined);
 
@@ -88,6 +91,8 @@ export async function fullScreenChat(session: ChatSession, exec: ExecOptions | u
 
     const submit = async (value: string) => {
       const text = value.trim();
+      if (busyRef.current) return;
+      typed.current = '';
       setInput('');
       if (!text) return;
       if (['quit', 'exit', 'q'].includes(text.toLowerCase())) return exit();
@@ -125,6 +130,18 @@ export async function fullScreenChat(session: ChatSession, exec: ExecOptions | u
     };
 
     // Header, input and hint take three rows; one row is left free so ink never has to clear the screen.
+    // Text and Enter can arrive in one chunk (a paste, or fast typing): ink then hands the
+    // input a value ending in a carriage return instead of calling onSubmit.
+    // Text and Enter handled in one tick: the input's onSubmit still holds the old value, so
+    // the latest text is kept here.
+    const typed = React.useRef('');
+    const onType = (v: string) => {
+      const cut = v.search(/[\r\n]/);
+      typed.current = cut >= 0 ? v.slice(0, cut) : v;
+      setInput(typed.current);
+      if (cut >= 0) void submit(typed.current);
+    };
+
     const height = Math.max(3, size.rows - 4);
     const width = Math.max(20, size.cols - 2);
     const lines = React.useMemo(() => {
@@ -184,7 +201,7 @@ export async function fullScreenChat(session: ChatSession, exec: ExecOptions | u
       h(Box, { flexDirection: 'column', height, flexShrink: 0 }, ...visible.map((l, i) => h(Text, { key: i, wrap: 'truncate-end' }, l || ' '))),
       h(Box, null,
         h(Text, { color: 'cyan' }, '› '),
-        h(TextInput, { value: input, onChange: setInput, onSubmit: (v: string) => void submit(v), focus: mode === 'input' && !busy, placeholder: busy ? '' : 'ask about aws, kubernetes, terraform, docker…' })),
+        h(TextInput, { value: input, onChange: onType, onSubmit: () => void submit(typed.current), focus: mode === 'input', placeholder: busy ? '' : 'ask about aws, kubernetes, terraform, docker…' })),
       h(Text, { dimColor: true, wrap: 'truncate-end' }, hint),
     );
   }

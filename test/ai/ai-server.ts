@@ -24,6 +24,8 @@ export interface AiServer {
   requests: Recorded[];
   /** Queue replies; when the queue is empty, `fallback` answers. */
   reply(...r: Reply[]): void;
+  /** Forget queued replies and recorded requests. */
+  reset(): void;
   fallback: Reply | ((req: Recorded) => Reply);
   close(): Promise<void>;
 }
@@ -85,6 +87,10 @@ export async function startAiServer(): Promise<AiServer> {
     baseUrl: `${url}/v1`,
     requests,
     reply: (...r) => void queue.push(...r),
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+    },
     fallback: { status: 500, message: 'no reply scripted' },
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
