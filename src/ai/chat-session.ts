@@ -22,7 +22,16 @@ export class ChatSession {
 
   static async create(): Promise<ChatSession> {
     const { resolveAiSettings } = await import('../../steps/ai/settings.js');
-    return new ChatSession(resolveAiSettings());
+    const settings = resolveAiSettings();
+    // Warm up in the background, so the first question does not wait for these imports.
+    const warm = async () => {
+      const { loadKnowledge } = await import('../../steps/ai/knowledge.js');
+      await loadKnowledge();
+      if (settings.configured) await Promise.all([import('openai'), import('../../steps/ai/client.js')]);
+      else await import('../../steps/ai/planner.js');
+    };
+    setTimeout(() => void warm().catch(() => {}), 0);
+    return new ChatSession(settings);
   }
 
   get label(): string {

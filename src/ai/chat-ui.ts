@@ -28,6 +28,18 @@ export async function fullScreenChat(session: ChatSession, exec: ExecOptions | u
   const ready = loadMarkdown(colour).then((r) => (renderer = r));
   const md = (text: string, width: number) => (renderer ? renderer.render(text, width) : plainWrap(text, width));
   const wrap = (text: string, width: number) => (renderer ? renderer.wrap(text, width) : plainWrap(text, width));
+  // Rendered lines per item and width: while an answer streams, only that item is rendered again.
+  const rendered = new WeakMap<Item, { width: number; md: boolean; lines: string[] }>();
+  const itemLines = (it: Item, width: number): string[] => {
+    const hit = rendered.get(it);
+    if (hit && hit.width === width && hit.md === Boolean(renderer)) return hit.lines;
+    const lines =
+      it.role === 'user' ? wrap(`${colour ? '\x1b[1;36m' : ''}you ›${colour ? '\x1b[0m' : ''} ${it.text}`, width)
+      : it.role === 'assistant' ? (it.text ? md(it.text, width) : ['…'])
+      : wrap(colour ? `\x1b[2m${it.text}\x1b[22m` : it.text, width);
+    rendered.set(it, { width, md: Boolean(renderer), lines });
+    return lines;
+  };
   const h = React.createElement;
   const { Box, Text, useApp, useInput, useStdout } = ink;
 
@@ -148,9 +160,7 @@ export async function fullScreenChat(session: ChatSession, exec: ExecOptions | u
       const out: string[] = [];
       for (const it of items) {
         if (out.length) out.push('');
-        if (it.role === 'user') out.push(...wrap(`${colour ? '\x1b[1;36m' : ''}you ›${colour ? '\x1b[0m' : ''} ${it.text}`, width));
-        else if (it.role === 'assistant') out.push(...(it.text ? md(it.text, width) : ['…']));
-        else out.push(...wrap(colour ? `\x1b[2m${it.text}\x1b[22m` : it.text, width));
+        out.push(...itemLines(it, width));
       }
       return out;
     }, [items, width, renderer]);
