@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   E_AI_MODEL: { exit: 1, retryable: false, summary: 'the AI endpoint does not know the model' },
   E_AI_TRANSIENT: { exit: 1, retryable: true, summary: 'the AI endpoint failed transiently (429, 5xx, timeout)' },
   E_AI_BAD_ANSWER: { exit: 1, retryable: false, summary: 'the model’s answer did not match the expected schema' },
+  E_AI_REQUEST: { exit: 1, retryable: false, summary: 'the AI endpoint rejected the request (400, 422)' },
   E_INTERNAL: { exit: 1, retryable: false, summary: 'a bug in cloudya' },
 } as const;
 

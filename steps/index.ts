@@ -1,12 +1,13 @@
 // The step registry: type name → lazy import. A workflow loads only the types it uses.
 import type { StepDefinition } from '../engine/step-api.js';
 
-export const STEP_TYPES = ['ansible', 'probe', 'sandbox', 'terraform', 'validate'] as const;
+export const STEP_TYPES = ['ai', 'ansible', 'probe', 'sandbox', 'terraform', 'validate'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 type Loader = () => Promise<{ default: StepDefinition }>;
 
 export const stepRegistry = {
+  ai: () => import('./ai.js'),
   ansible: () => import('./ansible.js'),
   probe: () => import('./probe.js'),
   sandbox: () => import('./sandbox.js'),
