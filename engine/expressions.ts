@@ -58,6 +58,11 @@ interface Compiled { fn: Handlebars.TemplateDelegate; single: boolean; refs: Ref
 const cache = new Map<string, Compiled>();
 const CACHE_MAX = 5000;
 
+/** How many compiled templates are cached (for tests: rendering again must not compile again). */
+export function compiledTemplateCount(): number {
+  return cache.size;
+}
+
 function compiled(template: string): Compiled {
   let c = cache.get(template);
   if (c === undefined) {

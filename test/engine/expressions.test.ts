@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CloudyaError } from '../../engine/errors.js';
-import { extractReferences, hasExpression, HELPER_NAMES, isTruthy, render, renderString, type ExprContext } from '../../engine/expressions.js';
+import { compiledTemplateCount, extractReferences, hasExpression, HELPER_NAMES, isTruthy, render, renderString, type ExprContext } from '../../engine/expressions.js';
 
 const ctx: ExprContext = {
   params: { region: 'eu-west-3', n: null, empty: '', count: 3, flag: 'false', list: [{ name: 'a' }, { name: 'b' }], tags: ['x', 'y'] },
@@ -197,14 +197,12 @@ test('extractReferences rejects this, ../, unknown helpers, partials; syntax err
   }
 });
 
-test('compiled templates are cached and cheap', () => {
+test('compiled templates are cached: rendering again compiles nothing (speed is in npm run bench, not asserted)', () => {
   const withBlock = { hosts: ['{{steps.host.outputs.public_ip}}'], vars: { url: 'http://{{steps.host.outputs.public_ip}}/', region: '{{params.region}}', n: '{{default params.n 3}}' }, app: 'wordpress' };
-  render(withBlock, ctx);
-  const n = 20_000;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) render(withBlock, ctx);
-  const us = ((performance.now() - t0) * 1000) / n;
-  assert.ok(us < 50, `render took ${us.toFixed(1)} µs`);
+  const first = render(withBlock, ctx);
+  const count = compiledTemplateCount();
+  for (let i = 0; i < 1000; i++) assert.equal(render(withBlock, ctx), first);
+  assert.is(compiledTemplateCount(), count);
 });
 
 test.run();

@@ -73,7 +73,7 @@ test('sleep waits, and rejects with the reason when aborted', async () => {
   } catch (err) {
     assert.is(err, reason);
   }
-  assert.ok(Date.now() - t1 < 1000);
+  assert.ok(Date.now() - t1 < 9000, 'the aborted sleep ran its full 10 s');
 
   const done = new AbortController();
   done.abort('already');

@@ -243,10 +243,9 @@ test('a file that is not a workflow gets one message', () => {
 });
 
 test('a YAML error after many blank lines is reported at once (no regex backtracking)', () => {
-  const started = Date.now();
+  // A backtracking regex would hang here (the runner's per-file timeout catches it); no time is asserted.
   const ds = diagnose('\n'.repeat(40) + '# header\n\n  \n'.repeat(20) + 'a: [1\n');
   assert.is(ds[0]!.code, 'E_YAML');
-  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   assert.equal(diagnose('\n\n# only a comment\n  \n').map((d) => d.message), ['the file is empty']);
 });
 
