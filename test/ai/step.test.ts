@@ -133,8 +133,8 @@ test('without retry: a 503 fails once with E_AI_TRANSIENT (retryable)', async ()
 });
 
 test('a timeout is E_AI_TRANSIENT and retried', async () => {
-  server.reply({ answer: answer(['ls']), delayMs: 1500 }, { answer: answer(['ls -l']) });
-  const r = await run(workflow('{ prompt: "list files" }', '    retry: { attempts: 2, delay: 0 }\n'), tmpDir(), env({ CLOUDYA_AI_TIMEOUT_MS: '300' }));
+  server.reply({ answer: answer(['ls']), delayMs: 20_000 }, { answer: answer(['ls -l']) });
+  const r = await run(workflow('{ prompt: "list files" }', '    retry: { attempts: 2, delay: 0 }\n'), tmpDir(), env({ CLOUDYA_AI_TIMEOUT_MS: '3000' }));
   assert.is(r.code, 0, r.stderr);
   assert.is(r.report.steps.ask.attempts, 2);
   assert.equal(r.report.steps.ask.outputs.commands, ['ls -l']);
