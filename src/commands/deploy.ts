@@ -171,6 +171,20 @@ async function destroy(idOrPrefix: string, opts: Record<string, unknown>): Promi
 export default {
   register(prog: sade.Sade) {
     prog
+      .command('deploy')
+      .describe('Infrastructure from Terraform templates: deploy list | template | list-deployments | show | destroy')
+      .action(() => {
+        process.stdout.write(
+          'cloudya deploy list                      the templates and their parameters\n' +
+            'cloudya deploy template NAME --params …  deploy a template (--plan, --emit, --deployment, --yes)\n' +
+            'cloudya deploy list-deployments          the deployments\n' +
+            'cloudya deploy show ID                   one deployment\n' +
+            'cloudya deploy destroy ID                destroy a deployment\n' +
+            'Each takes --help and --output json.\n',
+        );
+        return 0;
+      });
+    prog
       .command('deploy list')
       .describe('List the Terraform templates: name, provider, description and parameters')
       .option('--output', 'text or json', 'text')

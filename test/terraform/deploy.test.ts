@@ -122,6 +122,9 @@ test('deploy list shows every template with its parameters (text and JSON)', asy
   assert.match(r.stdout, /^\s+ssh_public_key\s+string\s+required\s+The OpenSSH public key/m);
   assert.match(r.stdout, /^\s+admin_password\s+string\s+default "", secret/m);
   const j = JSON.parse((await runCli(['deploy', 'list', '--output', 'json'], { home: tmpDir() })).stdout) as { name: string; provider: string; description: string; parameters: { name: string }[] }[];
+  const bare = await runCli(['deploy'], { home: tmpDir() });
+  assert.is(bare.code, 0, bare.stderr);
+  assert.match(bare.stdout, /^cloudya deploy destroy ID/m);
   const vpc = j.find((t) => t.name === 'aws/vpc')!;
   assert.is(vpc.provider, 'aws');
   assert.ok(vpc.parameters.some((p) => p.name === 'vpc_cidr'));
