@@ -14,7 +14,8 @@ function allFiles(dir: string): string[] {
   });
 }
 
-const waitFor = async (cond: () => boolean, ms = 10_000) => {
+// Generous: on a loaded 2-core machine a Node process can take seconds to start.
+const waitFor = async (cond: () => boolean, ms = 60_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out waiting');
@@ -118,7 +119,7 @@ steps:
   const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
   assert.ok(isAlive(pid));
   child.kill('SIGKILL');
-  await waitFor(() => !isAlive(pid), 5000);
+  await waitFor(() => !isAlive(pid), 30_000);
 });
 
 test('a run whose output pipe closes (| head) still runs to its end', async () => {
@@ -135,7 +136,7 @@ test('two resumes of the same run at once: one refuses with E_RUN_LOCKED', async
 kind: Workflow
 name: lock
 steps:
-  - { id: gate, type: sandbox, with: { isolation: none, command: "[ -f go ] && sleep 1.5" } }
+  - { id: gate, type: sandbox, with: { isolation: none, command: "[ -f go ] && while [ ! -f done ]; do sleep 0.05; done" } }
 ` });
   const home = join(dir, 'home');
   const first = await runCli(['run', join(dir, 'wf.yaml'), '--no-rollback'], { home });
@@ -149,6 +150,8 @@ steps:
   assert.match(b.stderr, /E_RUN_LOCKED/);
   assert.match(b.stderr, /pid \d+/);
   assert.is(b.stdout, '');
+  // The first resume holds the run until the second one has been refused.
+  writeFileSync(join(dir, 'done'), '');
   const ra = await a;
   assert.is(ra.code, 0, ra.stderr);
 });
