@@ -78,12 +78,14 @@ async function deploy(name: string | undefined, opts: Record<string, unknown>): 
   const infra = checkParams(template.manifest, template.id, infraGiven, 'E_PARAM', emit);
   const appChecked = checkAppParams(app.manifest, appGiven, emit);
   const deployment = typeof opts.deployment === 'string' ? opts.deployment : newDeploymentId(template.id);
-  const doc = stackWorkflow({ template, app: app.manifest, deployment, infraGiven: infra.values, appGiven: appChecked.values, ...(name ? { name } : {}) });
+  // Only what the user gave (converted): the manifests' defaults stay defaults, and a secret nobody gave is not declared.
+  const infraValues = Object.fromEntries(Object.entries(infra.values).filter(([k]) => Object.hasOwn(infraGiven, k)));
+  const doc = stackWorkflow({ template, app: app.manifest, deployment, infraGiven: infraValues, appGiven: appChecked.values, ...(name ? { name } : {}) });
   const madeBy = `cloudya stack deploy ${name ?? `--template ${template.id} --app ${app.name}`}`;
   const { emitWorkflow, runGenerated } = await import('../generated.js');
   if (emit) return emitWorkflow(doc, madeBy);
   const params: Record<string, unknown> = {};
-  for (const p of template.manifest.parameters) if (p.secret && Object.hasOwn(infra.values, p.name)) params[`infra_${p.name}`] = infra.values[p.name];
+  for (const p of template.manifest.parameters) if (p.secret && Object.hasOwn(infraValues, p.name)) params[`infra_${p.name}`] = infraValues[p.name];
   for (const p of app.manifest.parameters) if (p.secret && Object.hasOwn(appChecked.values, p.name)) params[`app_${p.name}`] = appChecked.values[p.name];
   const code = await runGenerated(doc, madeBy, { params, format, yes: opts.yes === true, ...(opts.rollback === false ? { rollback: false } : {}) });
   if (format === 'text') {
