@@ -63,6 +63,13 @@ export interface LoadPolicyOptions {
   policy?: string | object;
   /** Skip ~/.cloudya/policy.yaml (tests of the shipped default). */
   skipUser?: boolean;
+  /**
+   * Whose examples to check: `changed` (the default) checks every rule a user or
+   * workflow layer gives or affects (any layer that sets groups, paths or programs
+   * affects all rules); the shipped rules' own examples are checked by the test
+   * suite, which loads with `all`.
+   */
+  examples?: 'all' | 'changed';
 }
 
 interface Layer {
@@ -138,7 +145,7 @@ interface MergedRule {
   index: number;
 }
 
-function merge(layers: Layer[]): { rules: MergedRule[]; ctx: MatchContext; default: Verdict } {
+function merge(layers: Layer[]): { rules: MergedRule[]; ctx: MatchContext; default: Verdict; layers: Layer[] } {
   const rules = new Map<string, MergedRule>();
   const ctx: MatchContext = { groups: {}, paths: {}, valueFlags: {} };
   let verdict: Verdict = 'ask';
@@ -163,7 +170,7 @@ function merge(layers: Layer[]): { rules: MergedRule[]; ctx: MatchContext; defau
       rules.set(r.id, { spec, layer, index });
     });
   }
-  return { rules: [...rules.values()], ctx, default: verdict };
+  return { rules: [...rules.values()], ctx, default: verdict, layers };
 }
 
 function compile(merged: ReturnType<typeof merge>): CompiledRule[] {
@@ -180,8 +187,10 @@ function compile(merged: ReturnType<typeof merge>): CompiledRule[] {
   });
 }
 
-function checkExamples(merged: ReturnType<typeof merge>, rules: CompiledRule[]): void {
+function checkExamples(merged: ReturnType<typeof merge>, rules: CompiledRule[], all: boolean): void {
+  const shared = merged.layers.some((l) => l.file !== DEFAULT_POLICY_FILE && (l.doc.groups || l.doc.paths || l.doc.programs));
   merged.rules.forEach(({ spec, layer, index }, i) => {
+    if (!all && !shared && layer.file === DEFAULT_POLICY_FILE) return;
     const rule = rules[i]!;
     for (const kind of ['match', 'notMatch'] as const) {
       (spec.examples?.[kind] ?? []).forEach((example, j) => {
@@ -202,7 +211,8 @@ export async function loadPolicy(opts: LoadPolicyOptions = {}): Promise<Policy> 
   if (typeof opts.policy === 'string') files.push(resolve(opts.workflowDir ?? process.cwd(), opts.policy));
   const sources = files.map((f) => [f, readSource(f)] as const);
   const inline = opts.policy !== undefined && typeof opts.policy === 'object' ? (opts.policy as PolicyDoc) : undefined;
-  const key = JSON.stringify([sources, inline ?? null]);
+  const all = opts.examples === 'all';
+  const key = JSON.stringify([sources, inline ?? null, all]);
   const hit = cache.get(key);
   if (hit) return hit;
   const layers = sources.map(([f, text]) => parseLayer(f, text));
@@ -212,7 +222,7 @@ export async function loadPolicy(opts: LoadPolicyOptions = {}): Promise<Policy> 
   await initShellParser();
   const merged = merge(layers);
   const rules = compile(merged);
-  checkExamples(merged, rules);
+  checkExamples(merged, rules, all);
   const policy: Policy = { default: merged.default, rules, sources: layers.map((l) => l.file) };
   if (cache.size > 16) cache.clear();
   cache.set(key, policy);

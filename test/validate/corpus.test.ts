@@ -15,7 +15,7 @@ const dir = join(FIXTURES, 'validate-corpus');
 const dangerous = (load(readFileSync(join(dir, 'dangerous.yaml'), 'utf8')) as { commands: Array<{ verdict: string; command: string }> }).commands;
 const benign = (load(readFileSync(join(dir, 'benign.yaml'), 'utf8')) as { commands: string[] }).commands;
 
-const policy = await loadPolicy();
+const policy = await loadPolicy({ examples: 'all' });
 const ruleIds = new Set([...policy.rules.map((r) => r.id), ...Object.keys(BUILTIN_RULES)]);
 const show = (js: Judgement[]) => js.map((j) => `  ${j.verdict} ${j.rule}: ${j.command}`).join('\n');
 

@@ -46,6 +46,11 @@ test('schemas/policy.schema.json is the schema the loader uses, and the default 
   assert.ok(DEFAULT_POLICY_FILE.startsWith(join(ROOT, 'steps', 'validate')));
 });
 
+test('every example of the shipped policy holds (checked in full here; at run time only changed rules are)', async () => {
+  const policy = await loadPolicy({ skipUser: true, examples: 'all' });
+  assert.ok(policy.rules.length > 50);
+});
+
 test('the user policy overrides the default: amend a rule by id, disable one, add one', async () => {
   assert.is(await verdict('terraform destroy -auto-approve'), 'ask terraform-destructive');
   writeFileSync(userPolicy, [
