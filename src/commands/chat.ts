@@ -18,7 +18,9 @@ export default {
       .example('chat --no-graphics -e')
       .action(async (opts: Record<string, unknown>) => {
         const exec = opts.execute ? { yes: opts.yes === true, ...(typeof opts.policy === 'string' ? { policy: resolve(opts.policy) } : {}) } : undefined;
-        const graphics = opts.graphics !== false && Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.TERM !== 'dumb';
+        // ink draws only a final frame when it believes it runs in CI (a CI variable is set): use the line chat there.
+        const inCi = Boolean(process.env.CI && process.env.CI !== '0' && process.env.CI !== 'false');
+        const graphics = opts.graphics !== false && Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.TERM !== 'dumb' && !inCi;
         if (!graphics) return (await import('../ai/chat-lines.js')).lineChat(exec);
         const { ChatSession } = await import('../ai/chat-session.js');
         const { colourFor } = await import('../ai/render-answer.js');

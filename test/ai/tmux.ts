@@ -20,7 +20,8 @@ export function startTerm(argv: string[], env: Record<string, string>, size = { 
   const socket = `cloudya-test-${process.pid}-${n++}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const envs = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(' ');
-  const cmd = `env ${envs} ${argv.map(q).join(' ')}; echo "EXITED:$?"; sleep 600`;
+  // A person's terminal: no CI markers (CI=true in the test run would make ink draw nothing until exit).
+  const cmd = `env -u CI -u CONTINUOUS_INTEGRATION ${envs} ${argv.map(q).join(' ')}; echo "EXITED:$?"; sleep 600`;
   tmux('new-session', '-d', '-x', String(size.cols), '-y', String(size.rows), '-s', 'main', cmd);
   const screen = () => tmux('capture-pane', '-p', '-t', 'main');
   const waitUntil = async (fn: (s: string) => boolean, what: string, timeoutMs = 30_000) => {
