@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunState } from '../engine/state.js';
+import type { DriveOptions } from '../engine/run.js';
 import { driveWithUi, home, type OutputFormat } from './drive.js';
 
 export interface GeneratedWorkflow {
@@ -42,8 +43,11 @@ export interface RunGeneratedOptions {
   onDone?: (state: RunState) => void | Promise<void>;
 }
 
-/** Writes, validates and runs a generated workflow; returns the exit code. */
-export async function runGenerated(doc: GeneratedWorkflow, madeBy: string, opts: RunGeneratedOptions = {}): Promise<number> {
+/**
+ * Writes the workflow under ~/.cloudya/generated/, validates it, resolves its
+ * params and creates its run: everything before driving it.
+ */
+export async function prepareGenerated(doc: GeneratedWorkflow, madeBy: string, given: Record<string, unknown> = {}): Promise<Omit<DriveOptions, 'onEvent' | 'signal' | 'confirm'>> {
   const dir = join(home(), 'generated');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${doc.name}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${process.pid}.yaml`);
@@ -51,16 +55,22 @@ export async function runGenerated(doc: GeneratedWorkflow, madeBy: string, opts:
   const { loadWorkflow } = await import('../engine/validate.js');
   const { resolveParams } = await import('./params.js');
   const { RunStore } = await import('../engine/store.js');
-  const { startRun } = await import('../engine/run.js');
   const loaded = loadWorkflow(file);
-  const { values, secrets } = resolveParams(loaded.workflow, loaded.file, loaded.source, opts.params ?? {});
+  const { values, secrets } = resolveParams(loaded.workflow, loaded.file, loaded.source, given);
   const store = RunStore.create(home(), { name: loaded.workflow.name, file: loaded.file, source: loaded.source });
+  return { store, loaded, params: values, secrets };
+}
+
+/** Writes, validates and runs a generated workflow; returns the exit code. */
+export async function runGenerated(doc: GeneratedWorkflow, madeBy: string, opts: RunGeneratedOptions = {}): Promise<number> {
+  const run = await prepareGenerated(doc, madeBy, opts.params);
+  const { startRun } = await import('../engine/run.js');
   const format = opts.format ?? 'text';
-  if (format === 'text') process.stderr.write(`run ${store.id}\n`);
+  if (format === 'text') process.stderr.write(`run ${run.store.id}\n`);
   let final: RunState | undefined;
   const code = await driveWithUi(
     format,
-    async (signal, onEvent, confirm) => (final = await startRun({ store, loaded, params: values, secrets, rollback: opts.rollback ?? true, signal, onEvent, confirm })),
+    async (signal, onEvent, confirm) => (final = await startRun({ ...run, rollback: opts.rollback ?? true, signal, onEvent, confirm })),
     { yes: opts.yes === true, ...(opts.success ? { success: opts.success } : {}), ...(opts.report === false ? { report: false } : {}) },
   );
   if (final && opts.onDone) await opts.onDone(final);

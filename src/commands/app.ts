@@ -4,22 +4,13 @@ import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { outputFormat } from '../drive.js';
-
-function listFormat(value: unknown): 'text' | 'json' {
-  const v = value === undefined ? 'text' : String(value);
-  if (v !== 'text' && v !== 'json') throw new CloudyaError('E_USAGE', `unknown --output '${v}'`, { hint: 'use --output text or json' });
-  return v;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
-}
+import { textOrJson } from '../output/format.js';
+import { table } from '../output/table.js';
 
 const json = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
 
 async function list(opts: Record<string, unknown>): Promise<number> {
-  const format = listFormat(opts.output);
+  const format = textOrJson(opts.output);
   const { listApps } = await import('../../steps/ansible/apps.js');
   const apps = await listApps();
   if (format === 'json') {
@@ -33,7 +24,7 @@ async function list(opts: Record<string, unknown>): Promise<number> {
 }
 
 async function show(name: string, opts: Record<string, unknown>): Promise<number> {
-  const format = listFormat(opts.output);
+  const format = textOrJson(opts.output);
   const { findApp } = await import('../../steps/ansible/apps.js');
   const { readFileSync, existsSync } = await import('node:fs');
   const { join } = await import('node:path');
@@ -101,7 +92,7 @@ async function install(name: string, opts: Record<string, unknown>): Promise<num
 }
 
 async function status(opts: Record<string, unknown>): Promise<number> {
-  const format = listFormat(opts.output);
+  const format = textOrJson(opts.output);
   const { listRecords } = await import('../../steps/ansible/registry.js');
   const { checkHealth } = await import('../apps/health.js');
   const records = listRecords().filter((r) => opts.all === true || r.status === 'installed');

@@ -6,6 +6,8 @@ import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { auditFile, type AuditEntry } from '../../engine/audit.js';
 import { parseDuration } from '../../engine/duration.js';
+import { table } from '../output/table.js';
+import { textOrJson } from '../output/format.js';
 
 /** `--since 2h` (a duration back from now) or `--since 2026-11-25T10:00Z` (a time). */
 export function sinceTime(value: unknown, now = Date.now()): number | undefined {
@@ -56,19 +58,13 @@ function outcome(e: AuditEntry): [string, string] {
   return ['ran', parts.filter(Boolean).join(', ')];
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
-}
-
 function oneLine(text: string, max: number): string {
   const t = text.replace(/\s*\n\s*/g, ' ⏎ ');
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 async function show(opts: Record<string, unknown>): Promise<number> {
-  const format = opts.output === undefined ? 'text' : String(opts.output);
-  if (format !== 'text' && format !== 'json') throw new CloudyaError('E_USAGE', `unknown --output '${format}'`, { hint: 'use --output text or json' });
+  const format = textOrJson(opts.output);
   const since = sinceTime(opts.since);
   const run = opts.run === undefined ? undefined : String(opts.run);
   const file = auditFile();

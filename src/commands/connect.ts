@@ -7,14 +7,9 @@ import { CloudyaError } from '../../engine/errors.js';
 import { didYouMean } from '../../engine/suggest.js';
 import { PROVIDERS, PROVIDER_NAMES, findProvider, type Provider, type Settings, type Verified } from '../connect/providers.js';
 import { failureKind } from '../connect/failure.js';
+import { textOrJson } from '../output/format.js';
 
 type Options = Record<string, unknown>;
-
-function textOrJson(value: unknown): 'text' | 'json' {
-  const v = value === undefined ? 'text' : String(value);
-  if (v !== 'text' && v !== 'json') throw new CloudyaError('E_USAGE', `unknown --output '${v}'`, { hint: 'use --output text or json' });
-  return v;
-}
 
 async function timeoutOf(value: unknown): Promise<number> {
   const { parseDuration } = await import('../../engine/duration.js');

@@ -7,31 +7,12 @@ import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { outputFormat } from '../drive.js';
+import { textOrJson } from '../output/format.js';
 import type { RunState } from '../../engine/state.js';
-
-function jsonOrText(value: unknown): 'json' | 'text' {
-  const v = value === undefined ? 'text' : String(value);
-  if (v !== 'json' && v !== 'text') throw new CloudyaError('E_USAGE', `unknown --output '${v}'`, { hint: 'use --output text or json' });
-  return v;
-}
-
-/** Every `--params` given (the flag may be repeated), merged; a name given twice is an error. */
-async function givenParams(opts: Record<string, unknown>): Promise<Record<string, string>> {
-  const { parseParamsString } = await import('../../steps/terraform/params.js');
-  const raw = opts.params === undefined ? [] : Array.isArray(opts.params) ? opts.params : [opts.params];
-  const out: Record<string, string> = {};
-  for (const r of raw) {
-    if (typeof r === 'boolean') throw new CloudyaError('E_USAGE', '--params expects name=value,name=value', { hint: 'e.g. --params region=eu-west-3,vpc_cidr=10.0.0.0/16' });
-    for (const [k, v] of Object.entries(parseParamsString(String(r)))) {
-      if (Object.hasOwn(out, k)) throw new CloudyaError('E_USAGE', `parameter '${k}' is given twice`);
-      out[k] = v;
-    }
-  }
-  return out;
-}
+import { kvListOption } from '../param-options.js';
 
 async function list(opts: Record<string, unknown>): Promise<number> {
-  const format = jsonOrText(opts.output);
+  const format = textOrJson(opts.output);
   const { listTemplates } = await import('../../steps/terraform/templates.js');
   const { templatesText, templateJson } = await import('../deploy/render.js');
   const { templates, problems } = await listTemplates();
@@ -47,7 +28,7 @@ async function template(name: string, opts: Record<string, unknown>): Promise<nu
   const { newDeploymentId, readDeployment, deploymentDir } = await import('../../steps/terraform/deployments.js');
   const { templateWorkflow } = await import('../deploy/compile.js');
   const tpl = await findTemplate(name);
-  const given = await givenParams(opts);
+  const given = await kvListOption(opts, 'params');
   const { values, secrets } = checkParams(tpl.manifest, tpl.id, given);
   let id: string;
   if ((typeof opts.deployment === 'string' && opts.deployment) || typeof opts.deployment === 'number') {
@@ -95,7 +76,7 @@ async function summarize(state: RunState, id: string): Promise<void> {
 }
 
 async function listDeployments(opts: Record<string, unknown>): Promise<number> {
-  const format = jsonOrText(opts.output);
+  const format = textOrJson(opts.output);
   const { listDeployments: all } = await import('../../steps/terraform/deployments.js');
   const list = all();
   if (format === 'json') {
@@ -112,7 +93,7 @@ async function listDeployments(opts: Record<string, unknown>): Promise<number> {
 }
 
 async function show(idOrPrefix: string, opts: Record<string, unknown>): Promise<number> {
-  const format = jsonOrText(opts.output);
+  const format = textOrJson(opts.output);
   const { findDeployment, deploymentDir } = await import('../../steps/terraform/deployments.js');
   const { stateResources } = await import('../../steps/terraform/workdir.js');
   const rec = findDeployment(idOrPrefix);
@@ -138,7 +119,7 @@ async function destroy(idOrPrefix: string, opts: Record<string, unknown>): Promi
   const rec = findDeployment(idOrPrefix);
   const manifestFile = join(deploymentDir(rec.id), 'manifest.yaml');
   const manifest = existsSync(manifestFile) ? await readManifest(manifestFile) : undefined;
-  const given = await givenParams(opts);
+  const given = await kvListOption(opts, 'params');
   const doc = destroyWorkflow(rec, manifest);
   const declared = (doc.params ?? {}) as Record<string, { required?: boolean }>;
   const values: Record<string, unknown> = {};

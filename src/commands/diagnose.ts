@@ -6,17 +6,10 @@ import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { cloudyaHome as home } from '../home.js';
 import type { Diagnosis } from '../diagnose/compile.js';
-
-type Format = 'text' | 'json';
-
-function format(value: unknown): Format {
-  const v = value === undefined ? 'text' : String(value);
-  if (v === 'text' || v === 'json') return v;
-  throw new CloudyaError('E_USAGE', `unknown --output '${v}'`, { hint: 'use --output text or json' });
-}
+import { textOrJson } from '../output/format.js';
 
 async function diagnose(make: () => Diagnosis | Promise<Diagnosis>, opts: Record<string, unknown>, madeBy: string): Promise<number> {
-  const fmt = format(opts.output);
+  const fmt = textOrJson(opts.output);
   const d = await make();
   const { emitWorkflow, runGenerated } = await import('../generated.js');
   if (opts.emit) return emitWorkflow(d.workflow, madeBy);

@@ -4,8 +4,8 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type sade from 'sade';
 import type { CommandModule } from '../main.js';
-import { CloudyaError } from '../../engine/errors.js';
 import type { Exec } from '../../steps/sandbox/bwrap.js';
+import { textOrJson } from '../output/format.js';
 
 interface ToolReport {
   name: string;
@@ -46,8 +46,7 @@ export default {
       .option('--output', 'text or json', 'text')
       .example('doctor --output json')
       .action(async (opts: Record<string, unknown>) => {
-        const format = String(opts.output ?? 'text');
-        if (format !== 'text' && format !== 'json') throw new CloudyaError('E_USAGE', `unknown --output '${format}'`, { hint: 'use --output text or json' });
+        const format = textOrJson(opts.output);
         const { execCommand } = await import('../../engine/exec.js');
         const { readConfig } = await import('../../engine/config.js');
         const { checkSandbox } = await import('../../steps/sandbox/doctor.js');

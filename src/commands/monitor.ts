@@ -6,6 +6,7 @@ import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { cloudyaHome as home } from '../home.js';
+import { textOrJson } from '../output/format.js';
 
 function intervalMs(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -34,12 +35,6 @@ function servicesOption(value: unknown): string[] {
   return list;
 }
 
-function textOrJson(value: unknown): 'text' | 'json' {
-  const v = value === undefined ? 'text' : String(value);
-  if (v !== 'text' && v !== 'json') throw new CloudyaError('E_USAGE', `unknown --output '${v}'`, { hint: 'use --output text or json (json: one sample per line)' });
-  return v;
-}
-
 async function live(opts: Record<string, unknown>, quiet: boolean, defaultInterval: number): Promise<number> {
   const { runMonitor } = await import('../monitor/live.js');
   const ctl = new AbortController();
@@ -47,7 +42,7 @@ async function live(opts: Record<string, unknown>, quiet: boolean, defaultInterv
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    await runMonitor({ home: home(), intervalMs: intervalMs(opts.interval, defaultInterval), count: countOption(opts.count), services: servicesOption(opts.service), record: opts.record !== false, quiet, format: quiet ? 'text' : textOrJson(opts.output) }, ctl.signal);
+    await runMonitor({ home: home(), intervalMs: intervalMs(opts.interval, defaultInterval), count: countOption(opts.count), services: servicesOption(opts.service), record: opts.record !== false, quiet, format: quiet ? 'text' : textOrJson(opts.output, 'use --output text or json (json: one sample per line)') }, ctl.signal);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

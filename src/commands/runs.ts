@@ -2,6 +2,7 @@
 import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { home } from '../drive.js';
+import { textOrJson } from '../output/format.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { runSummary } from '../output/report.js';
 import { paint } from '../output/color.js';
@@ -9,13 +10,7 @@ import type { RunState } from '../../engine/state.js';
 import { isDriven } from '../liveness.js';
 import { runsRoot } from '../../engine/store.js';
 import { join } from 'node:path';
-
-
-function jsonOrText(value: unknown): 'json' | 'text' {
-  const v = value === undefined ? 'text' : String(value);
-  if (v !== 'json' && v !== 'text') throw new CloudyaError('E_USAGE', `unknown --output '${v}'`, { hint: 'use --output text or json' });
-  return v;
-}
+import { table } from '../output/table.js';
 
 /**
  * A run whose state says it is going but whose lock holder is gone was killed
@@ -32,13 +27,8 @@ function duration(s: RunState | { startedAt?: string; endedAt?: string }): strin
   return ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
-}
-
 async function list(opts: Record<string, unknown>): Promise<number> {
-  const format = jsonOrText(opts.output);
+  const format = textOrJson(opts.output);
   const { RunStore } = await import('../../engine/store.js');
   const limit = opts.limit === undefined ? 20 : Number(opts.limit);
   const runs = RunStore.list(home()).slice(0, limit > 0 ? limit : undefined);
@@ -61,7 +51,7 @@ async function list(opts: Record<string, unknown>): Promise<number> {
 }
 
 async function show(id: string, opts: Record<string, unknown>): Promise<number> {
-  const format = jsonOrText(opts.output);
+  const format = textOrJson(opts.output);
   const { RunStore } = await import('../../engine/store.js');
   const store = RunStore.open(home(), id);
   const state = store.readState();

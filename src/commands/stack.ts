@@ -5,15 +5,11 @@ import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { outputFormat } from '../drive.js';
-
-function listFormat(value: unknown): 'text' | 'json' {
-  const v = value === undefined ? 'text' : String(value);
-  if (v !== 'text' && v !== 'json') throw new CloudyaError('E_USAGE', `unknown --output '${v}'`, { hint: 'use --output text or json' });
-  return v;
-}
+import { textOrJson } from '../output/format.js';
+import { kvListOption } from '../param-options.js';
 
 async function list(opts: Record<string, unknown>): Promise<number> {
-  const format = listFormat(opts.output);
+  const format = textOrJson(opts.output);
   const { STACKS } = await import('../stack/compile.js');
   if (format === 'json') {
     process.stdout.write(JSON.stringify(STACKS, null, 2) + '\n');
@@ -24,21 +20,6 @@ async function list(opts: Record<string, unknown>): Promise<number> {
   for (const s of STACKS) out += `${s.name.padEnd(w[0]!)}  ${s.template.padEnd(w[1]!)}  ${s.app.padEnd(w[2]!)}  ${s.description}\n`;
   process.stdout.write(out + '\nDeploy one with `cloudya stack deploy NAME`, or any pair with `cloudya stack deploy --template T --app A`.\n');
   return 0;
-}
-
-/** Every `--X-params` given (repeatable), merged; a name given twice is an error. */
-async function paramsOf(opts: Record<string, unknown>, flag: string): Promise<Record<string, string>> {
-  const { parseParamsString } = await import('../../steps/terraform/params.js');
-  const raw = opts[flag] === undefined ? [] : Array.isArray(opts[flag]) ? (opts[flag] as unknown[]) : [opts[flag]];
-  const out: Record<string, string> = {};
-  for (const r of raw) {
-    if (typeof r === 'boolean') throw new CloudyaError('E_USAGE', `--${flag} expects name=value,name=value`);
-    for (const [k, v] of Object.entries(parseParamsString(String(r)))) {
-      if (Object.hasOwn(out, k)) throw new CloudyaError('E_USAGE', `--${flag}: parameter '${k}' is given twice`);
-      out[k] = v;
-    }
-  }
-  return out;
 }
 
 async function deploy(name: string | undefined, opts: Record<string, unknown>): Promise<number> {
@@ -73,8 +54,8 @@ async function deploy(name: string | undefined, opts: Record<string, unknown>): 
     throw new CloudyaError('E_USAGE', `${app.name} does not support platform '${platform}' (template ${template.id})`, { hint: `${app.name} runs on: ${app.manifest.platforms.join(', ')}` });
   }
   // Checked up front, so bad input creates nothing; secret values stay in memory.
-  const infraGiven = await paramsOf(opts, 'infra-params');
-  const appGiven = withEnvParams(app.manifest, await paramsOf(opts, 'app-params'));
+  const infraGiven = await kvListOption(opts, 'infra-params');
+  const appGiven = withEnvParams(app.manifest, await kvListOption(opts, 'app-params'));
   const infra = checkParams(template.manifest, template.id, infraGiven, 'E_PARAM', emit);
   const appChecked = checkAppParams(app.manifest, appGiven, emit);
   const deployment = typeof opts.deployment === 'string' ? opts.deployment : newDeploymentId(template.id);

@@ -2,6 +2,7 @@
 import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
+import { textOrJson } from '../output/format.js';
 
 /** `--since`: a date (2026-11-01), an ISO time, or a duration back from now (7d, 12h). */
 export function sinceOption(value: unknown, now = Date.now()): Date | undefined {
@@ -23,8 +24,7 @@ export default {
       .option('--output', 'text or json', 'text')
       .example('usage --since 7d')
       .action(async (opts: Record<string, unknown>) => {
-        const format = String(opts.output ?? 'text');
-        if (format !== 'text' && format !== 'json') throw new CloudyaError('E_USAGE', `unknown --output '${format}'`, { hint: 'use --output text or json' });
+        const format = textOrJson(opts.output);
         const since = sinceOption(opts.since);
         const { readLedger, summariseUsage, ledgerFile } = await import('../../steps/ai/usage-ledger.js');
         const { rows, total } = summariseUsage(readLedger(), since);

@@ -1,11 +1,7 @@
 // Text output of the deploy commands: template list, deployment list and details.
 import type { Template } from '../../steps/terraform/templates.js';
 import type { DeploymentRecord } from '../../steps/terraform/deployments.js';
-
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
-}
+import { table } from '../output/table.js';
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
