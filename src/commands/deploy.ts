@@ -9,7 +9,6 @@ import { CloudyaError } from '../../engine/errors.js';
 import { outputFormat } from '../drive.js';
 import { textOrJson } from '../output/format.js';
 import type { RunState } from '../../engine/state.js';
-import { kvListOption } from '../param-options.js';
 
 async function list(opts: Record<string, unknown>): Promise<number> {
   const format = textOrJson(opts.output);
@@ -28,6 +27,7 @@ async function template(name: string, opts: Record<string, unknown>): Promise<nu
   const { newDeploymentId, readDeployment, deploymentDir } = await import('../../steps/terraform/deployments.js');
   const { templateWorkflow } = await import('../deploy/compile.js');
   const tpl = await findTemplate(name);
+  const { kvListOption } = await import('../param-options.js');
   const given = await kvListOption(opts, 'params');
   const { values, secrets } = checkParams(tpl.manifest, tpl.id, given);
   let id: string;
@@ -119,6 +119,7 @@ async function destroy(idOrPrefix: string, opts: Record<string, unknown>): Promi
   const rec = findDeployment(idOrPrefix);
   const manifestFile = join(deploymentDir(rec.id), 'manifest.yaml');
   const manifest = existsSync(manifestFile) ? await readManifest(manifestFile) : undefined;
+  const { kvListOption } = await import('../param-options.js');
   const given = await kvListOption(opts, 'params');
   const doc = destroyWorkflow(rec, manifest);
   const declared = (doc.params ?? {}) as Record<string, { required?: boolean }>;

@@ -6,7 +6,6 @@ import type { CommandModule } from '../main.js';
 import { CloudyaError } from '../../engine/errors.js';
 import { outputFormat } from '../drive.js';
 import { textOrJson } from '../output/format.js';
-import { kvListOption } from '../param-options.js';
 
 async function list(opts: Record<string, unknown>): Promise<number> {
   const format = textOrJson(opts.output);
@@ -54,6 +53,7 @@ async function deploy(name: string | undefined, opts: Record<string, unknown>): 
     throw new CloudyaError('E_USAGE', `${app.name} does not support platform '${platform}' (template ${template.id})`, { hint: `${app.name} runs on: ${app.manifest.platforms.join(', ')}` });
   }
   // Checked up front, so bad input creates nothing; secret values stay in memory.
+  const { kvListOption } = await import('../param-options.js');
   const infraGiven = await kvListOption(opts, 'infra-params');
   const appGiven = withEnvParams(app.manifest, await kvListOption(opts, 'app-params'));
   const infra = checkParams(template.manifest, template.id, infraGiven, 'E_PARAM', emit);
