@@ -1,25 +1,11 @@
 // Expressions are checked before anything runs: each `{{…}}` must parse, and every
 // name it reads must exist where it is read (a declared param, an ancestor step's
 // outputs, a listed env variable, the step's own outputs in `outputs:`/rollback).
-import { createRequire } from 'node:module';
 import { CloudyaError } from './errors.js';
-import type { Reference } from './expressions.js';
+import { extractReferences, type Reference } from './expressions.js';
 import { didYouMean, suggestionHint } from './suggest.js';
 import type { PathSegment } from './locate.js';
 import type { Problem } from './schema-errors.js';
-
-type ExpressionsModule = typeof import('./expressions.js');
-
-// The expression parser loads handlebars (~60-100 ms) and most templates never need it
-// (see simpleReferences), so it is loaded on first use: synchronously where Node can
-// require an ES module, at import time elsewhere.
-let expressions: ExpressionsModule | undefined;
-if (!(process.features as { require_module?: boolean }).require_module) expressions = await import('./expressions.js');
-
-function extractReferences(text: string): Reference[] {
-  expressions ??= createRequire(import.meta.url)('./expressions.js') as ExpressionsModule;
-  return expressions.extractReferences(text);
-}
 
 const hasExpression = (s: string) => s.includes('{{');
 

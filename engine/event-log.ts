@@ -1,5 +1,6 @@
 // The run's append-only event log (runs/<id>/events.ndjson), one pino line per
-// event. Writes are synchronous so a SIGKILL loses nothing already logged.
+// event. Lines are written synchronously, behind the next command's start
+// (write-behind.ts), so a SIGKILL loses nothing from before that instant.
 // pino (~40 ms to import) is required lazily, on the first open, so commands
 // that only read runs (`runs list`) never load it.
 import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type pinoModule from 'pino';
 import type { RunEvent } from './events.js';
+import { drainWrites, writeBehind } from './write-behind.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -60,28 +62,36 @@ function endTornLine(path: string): void {
 export function openEventLog(path: string): EventLog {
   const pino = loadPino();
   endTornLine(path);
+  let stamp = new Date().toISOString();
   const dest = pino.destination({ dest: path, sync: true, append: true, mkdir: true });
   const logger = pino(
     {
       level: 'debug',
       base: undefined,
       messageKey: 'msg',
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // The time a line was logged, not written (see write-behind.ts).
+      timestamp: () => `,"time":"${stamp}"`,
       formatters: { level: (label) => ({ level: label }) },
     },
     dest,
   );
   let closed = false;
+  const write = (at: string, line: () => void) => writeBehind('event log', () => {
+    if (closed) return;
+    stamp = at;
+    line();
+  });
   return {
     event(e) {
-      if (!closed) logger[levelOf(e)](e);
+      if (!closed) write(new Date().toISOString(), () => logger[levelOf(e)](e));
     },
     log(level, stepId, msg, data) {
       if (closed) return;
-      logger[level]({ ...data, type: 'log', ...(stepId === undefined ? {} : { stepId }) }, msg);
+      write(new Date().toISOString(), () => logger[level]({ ...data, type: 'log', ...(stepId === undefined ? {} : { stepId }) }, msg));
     },
     close() {
       if (closed) return;
+      drainWrites();
       closed = true;
       dest.flushSync();
       dest.end();

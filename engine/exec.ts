@@ -5,7 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CloudyaError } from './errors.js';
-import type { HostReply, HostRequest } from './exec-host.js';
+import { drainWrites } from './write-behind.js';
+import { RUNNER_CA_VAR, type HostReply, type HostRequest } from './exec-host-protocol.js';
 import type { ExecOptions, ExecResult } from './step-api.js';
 import type { Masker } from './mask.js';
 
@@ -36,7 +37,7 @@ function runner(): ChildProcess {
     // No inherited flags (profilers, --import hooks). A smaller young generation
     // (--max-semi-space-size=1) was tried: more scavenges, ~1 ms a step slower.
     execArgv: [],
-    env: process.env,
+    env: runnerEnv(),
   });
   child.on('message', (m: HostReply) => {
     const p = pending.get(m.id);
@@ -60,6 +61,18 @@ function runner(): ChildProcess {
   return child;
 }
 
+/**
+ * The engine's environment, except that NODE_EXTRA_CA_CERTS is passed under
+ * another name: Node reads that bundle at startup (~40 ms on this VM), and the
+ * runner makes no TLS connections. It puts the variable back for the commands.
+ */
+function runnerEnv(): NodeJS.ProcessEnv {
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra === undefined) return process.env;
+  const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
+  return { ...env, [RUNNER_CA_VAR]: extra };
+}
+
 /** The runner keeps the engine alive only while a command runs. */
 function idle(): void {
   const h = host as (ChildProcess & { channel?: { ref(): void; unref(): void } }) | undefined;
@@ -73,7 +86,7 @@ function idle(): void {
   }
 }
 
-/** Starts the process runner early, so its startup overlaps the engine's. */
+/** Starts the process runner early, so its startup (~100 ms) overlaps the engine's loading and validating. */
 export function prewarmExec(): void {
   runner();
 }
@@ -150,6 +163,8 @@ export async function execCommand(bind: ExecBinding, file: string, args: readonl
     bind.signal.addEventListener('abort', onAbort, { once: true });
     runner().send({ t: 'run', id, cmd, args: argv, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}), ...(options.input !== undefined ? { input: options.input } : {}), ...(options.extendEnv === false ? { extendEnv: false } : {}) } satisfies HostRequest);
     idle();
+    // The command is on its way: now the log lines that could wait (see write-behind.ts).
+    drainWrites();
   });
   bind.signal.removeEventListener('abort', onAbort);
   if (forceKill) clearTimeout(forceKill);

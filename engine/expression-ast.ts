@@ -2,7 +2,15 @@
 // allows, and rewrites it in place for the strict runtime (see expressions.ts):
 // data paths become `($ref id)` / `($bref item id)` calls on interned paths,
 // and each `{{…}}` prints through `$str` (or captures through `$cap`).
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
+
+// handlebars (CommonJS, ~50 ms to load) is required on first use: a workflow
+// without a single `{{` never loads it.
+let handlebars: typeof HandlebarsModule | undefined;
+export function loadHandlebars(): typeof HandlebarsModule {
+  return (handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsModule);
+}
 import { CloudyaError } from './errors.js';
 import { BLOCK_HELPER_NAMES, HELPER_SIGNATURES, INLINE_HELPERS } from './expression-helpers.js';
 
@@ -58,7 +66,7 @@ const TOKENS: Record<string, string> = {
 
 function parse(src: string): Node {
   try {
-    return Handlebars.parseWithoutProcessing(src) as unknown as Node;
+    return loadHandlebars().parseWithoutProcessing(src) as unknown as Node;
   } catch (err) {
     const e = err as { message: string; lineNumber?: number; column?: number };
     if (typeof e.lineNumber === 'number') {
@@ -68,7 +76,7 @@ function parse(src: string): Node {
       throw new CloudyaError('E_EXPRESSION', `invalid expression at offset ${offset}: ${msg}`, { cause: err, details: { offset } });
     }
     // A jison parse error: the shared lexer still holds where it stopped.
-    const lexer = (Handlebars as unknown as { Parser: { lexer: { yylloc?: { first_line: number; first_column: number }; match?: string } } }).Parser.lexer;
+    const lexer = (loadHandlebars() as unknown as { Parser: { lexer: { yylloc?: { first_line: number; first_column: number }; match?: string } } }).Parser.lexer;
     const offset = lexer.yylloc ? offsetAt(src, lexer.yylloc.first_line, lexer.yylloc.first_column) : 0;
     const open = src.lastIndexOf('{{', Math.max(0, offset - 1));
     if (/got 'INVALID'/.test(e.message) && open >= 0 && !src.includes('}}', open)) {

@@ -7,12 +7,11 @@
 // compiles it: each data path becomes a call to a strict lookup helper that
 // names the full missing path, each `{{…}}` goes through a helper that prints
 // objects as JSON, and a template that is one mustache captures the raw value.
-// Importing this module loads handlebars (~65 ms measured, whole module): only
-// commands that evaluate or check expressions should import it.
-import Handlebars from 'handlebars';
+// handlebars itself (~50 ms) loads on the first template that has a `{{`.
+import type Handlebars from 'handlebars';
 import { CloudyaError } from './errors.js';
 import { BLOCK_HELPER_NAMES, BLOCK_OVERRIDES, INLINE_HELPERS, isTruthy, resolvePath, toText } from './expression-helpers.js';
-import { paths, prepareTemplate, type Node, type Reference } from './expression-ast.js';
+import { loadHandlebars, paths, prepareTemplate, type Node, type Reference } from './expression-ast.js';
 
 export { isTruthy };
 export type { Reference };
@@ -45,11 +44,16 @@ const INTERNAL = {
   },
 };
 
-const hb = Handlebars.create();
-hb.unregisterHelper('log');
-for (const [name, fn] of Object.entries({ ...INLINE_HELPERS, ...BLOCK_OVERRIDES, ...INTERNAL })) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
-const KNOWN_HELPERS = Object.fromEntries(Object.keys(hb.helpers).map((n) => [n, true]));
-const COMPILE_OPTIONS = { noEscape: true, strict: true, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true } as const;
+let env: { hb: typeof Handlebars; options: CompileOptions } | undefined;
+type CompileOptions = { noEscape: true; strict: true; knownHelpers: Record<string, boolean>; knownHelpersOnly: true };
+function handlebarsEnv(): { hb: typeof Handlebars; options: CompileOptions } {
+  if (env) return env;
+  const hb = loadHandlebars().create();
+  hb.unregisterHelper('log');
+  for (const [name, fn] of Object.entries({ ...INLINE_HELPERS, ...BLOCK_OVERRIDES, ...INTERNAL })) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
+  const knownHelpers = Object.fromEntries(Object.keys(hb.helpers).map((n) => [n, true]));
+  return (env = { hb, options: { noEscape: true, strict: true, knownHelpers, knownHelpersOnly: true } });
+}
 
 // `plan`: a template made only of text and plain `{{root.path}}` mustaches (most of them) is
 // evaluated from this list (text, or an interned path id) with the same lookup and printing
@@ -75,7 +79,8 @@ function compiled(template: string): Compiled {
 
 function compileTemplate(src: string): Compiled {
   const { ast, single, refs } = prepareTemplate(src);
-  return { fn: hb.compile(ast, COMPILE_OPTIONS), single, refs, plan: planOf(ast.body as Node[]) };
+  const { hb, options } = handlebarsEnv();
+  return { fn: hb.compile(ast, options), single, refs, plan: planOf(ast.body as Node[]) };
 }
 
 function planOf(stmts: Node[]): (string | number)[] | undefined {

@@ -14,6 +14,7 @@
 import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { faultAfterWrite, faultBeforeCommit, writeStateFile } from './state-file.js';
+import { writeBehind } from './write-behind.js';
 import type { RunState, StepRecord } from './state.js';
 
 // Test hook: CLOUDYA_STATE_SMALL_BYTES=0 forces the journal from the first write (crash tests run both ways).
@@ -70,12 +71,25 @@ export class StateWriter {
   // Journal lines are written (to the kernel) before anything that depends on them
   // starts, so a crash of this process loses none of them. Their fdatasync runs on
   // libuv's thread pool instead of blocking the next step (measured: ~1-1.5 ms a step
-  // at 1000 steps); snapshots, checkpoints and the run's end wait for it.
+  // at 1000 steps); snapshots, checkpoints and the run's end wait for it. Even
+  // handing it to the thread pool cost ~0.08 ms, so that is done behind the next
+  // command's start (write-behind.ts): the command never waited for the sync anyway.
   private unsynced = false;
   private syncing = false;
-  private syncInBackground(fd: number): void {
+  private kickQueued = false;
+  private markUnsynced(): void {
     this.unsynced = true;
-    if (this.syncing) return;
+    if (this.syncing || this.kickQueued) return;
+    this.kickQueued = true;
+    writeBehind('state journal', () => {
+      this.kickQueued = false;
+      this.syncInBackground();
+    });
+  }
+
+  private syncInBackground(): void {
+    const fd = this.fd;
+    if (fd === undefined || !this.unsynced || this.syncing) return;
     this.syncing = true;
     this.unsynced = false;
     fdatasync(fd, () => {
@@ -83,7 +97,7 @@ export class StateWriter {
       if (this.closeAfterSync === fd) {
         this.closeAfterSync = undefined;
         closeSync(fd);
-      } else if (this.unsynced && this.fd === fd) this.syncInBackground(fd);
+      } else if (this.unsynced && this.fd === fd) this.syncInBackground();
     });
   }
 
@@ -123,7 +137,7 @@ export class StateWriter {
     const fd = this.journalFd();
     faultBeforeCommit(() => writeSync(fd, data.subarray(0, data.length >> 1)));
     for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
-    this.syncInBackground(fd);
+    this.markUnsynced();
     this.appends++;
     faultAfterWrite();
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RunState } from '../engine/state.js';
 import type { DriveOptions } from '../engine/run.js';
 import { driveWithUi, home, type OutputFormat } from './drive.js';
+import { prewarmExec } from '../engine/exec.js';
 
 export interface GeneratedWorkflow {
   apiVersion: 'cloudya/v1';
@@ -63,6 +64,7 @@ export async function prepareGenerated(doc: GeneratedWorkflow, madeBy: string, g
 
 /** Writes, validates and runs a generated workflow; returns the exit code. */
 export async function runGenerated(doc: GeneratedWorkflow, madeBy: string, opts: RunGeneratedOptions = {}): Promise<number> {
+  prewarmExec();
   const run = await prepareGenerated(doc, madeBy, opts.params);
   const { startRun } = await import('../engine/run.js');
   const format = opts.format ?? 'text';

@@ -94,7 +94,8 @@ export default defineStep<SandboxInput, SandboxOutputs>({
     let r: SandboxResult;
     try {
       backend = await chooseBackend(ctx.exec, isolation);
-      r = await runSandboxed({ exec: ctx.exec, workDir: ctx.workDir, workflowDir: ctx.workflowDir, log: ctx.log }, input, backend);
+      // The work dir is made on first read: isolation: none runs in the workflow's folder and never needs it.
+      r = await runSandboxed({ exec: ctx.exec, get workDir() { return ctx.workDir; }, workflowDir: ctx.workflowDir, log: ctx.log }, input, backend);
     } catch (err) {
       const e = toCloudyaError(err);
       audit(backend ?? isolation, undefined, `${e.code} ${e.message}`);

@@ -3,6 +3,7 @@ import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { concurrencyOption, driveWithUi, home, outputFormat } from '../drive.js';
 import { reopenRun } from '../run-loader.js';
+import { prewarmExec } from '../../engine/exec.js';
 
 export default {
   register(prog: sade.Sade) {
@@ -18,6 +19,7 @@ export default {
       .action(async (id: string, opts: Record<string, unknown>) => {
         const format = outputFormat(opts.output);
         const concurrency = concurrencyOption(opts.concurrency);
+        prewarmExec();
         const { store, state, loaded, params, secrets } = await reopenRun(home(), id, opts);
         const { resumeRun } = await import('../../engine/run.js');
         if (format === 'text') process.stderr.write(`resume ${store.id}\n`);

@@ -3,6 +3,7 @@ import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { driveWithUi, home, outputFormat } from '../drive.js';
 import { reopenRun } from '../run-loader.js';
+import { prewarmExec } from '../../engine/exec.js';
 
 export default {
   register(prog: sade.Sade) {
@@ -14,6 +15,7 @@ export default {
       .option('--output', 'text, json or ndjson', 'text')
       .action(async (id: string, opts: Record<string, unknown>) => {
         const format = outputFormat(opts.output);
+        prewarmExec();
         const { store, state, loaded, params, secrets } = await reopenRun(home(), id, opts);
         const { rollbackRun } = await import('../../engine/run.js');
         if (format === 'text') process.stderr.write(`rollback ${store.id}\n`);

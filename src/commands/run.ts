@@ -4,6 +4,7 @@ import type sade from 'sade';
 import type { CommandModule } from '../main.js';
 import { concurrencyOption, driveWithUi, home, outputFormat } from '../drive.js';
 import { collectParams } from '../param-options.js';
+import { prewarmExec } from '../../engine/exec.js';
 
 export default {
   register(prog: sade.Sade) {
@@ -20,6 +21,8 @@ export default {
       .action(async (file: string, opts: Record<string, unknown>) => {
         const format = outputFormat(opts.output);
         const concurrency = concurrencyOption(opts.concurrency);
+        // The process runner boots (~100 ms) while the workflow loads and validates.
+        prewarmExec();
         const { loadWorkflow } = await import('../../engine/validate.js');
         const { resolveParams } = await import('../params.js');
         const { RunStore } = await import('../../engine/store.js');

@@ -13,8 +13,8 @@ import { commandArgv, DEFAULT_IMAGE, resolveLimits, type Backend, type LimitName
 
 export interface SandboxDeps {
   exec: Exec;
-  /** The private writable directory (the step's work dir). */
-  workDir: string;
+  /** The private writable directory (the step's work dir); read it only when needed, as reading may create it. */
+  readonly workDir: string;
   workflowDir: string;
   log?: StepLogger;
 }

@@ -218,7 +218,9 @@ test('CLOUDYA_FAULT=kill-before-rename:2: state.json still holds write #1; the t
   assert.equal(readdirSync(store.dir).filter((f) => f.endsWith('.tmp')), []);
 });
 
-test('event log: lines survive a SIGKILL of the writer; a torn last line is tolerated and ended', async () => {
+// Lines are written behind (engine/write-behind.ts): on the next turn of the event
+// loop, or as soon as the next command is sent. From then on a SIGKILL cannot lose them.
+test('event log: lines written behind survive a SIGKILL of the writer; a torn last line is tolerated and ended', async () => {
   const home = tmpDir();
   const store = RunStore.create(home, { name: 'events', file: '/x.yaml', source: '' });
   const r = await child(`
@@ -228,6 +230,7 @@ for (let i = 1; i <= 50; i++) log.event({ type: 'step.started', stepId: 's' + i,
 log.event({ type: 'step.failed', stepId: 's1', attempt: 1, durationMs: 5, error: { code: 'E_X', message: 'no' }, continued: false });
 log.log('warn', 's2', 'disk is slow', { ms: 12 });
 log.log('debug', undefined, 'quiet');
+await new Promise((r) => setImmediate(r));
 process.kill(process.pid, 'SIGKILL');
 `, { HOME_DIR: home, RUN_ID: store.id });
   assert.is(r.signal, 'SIGKILL', r.stderr);
@@ -251,6 +254,21 @@ process.kill(process.pid, 'SIGKILL');
   assert.is(events.length, 54);
   assert.is(events[53]!.status, 'interrupted');
   assert.equal(readEvents(tmpDir()), []);
+});
+
+test('event log: lines still queued when the process exits (process.exit, an uncaught error) are written', async () => {
+  const home = tmpDir();
+  const store = RunStore.create(home, { name: 'events', file: '/x.yaml', source: '' });
+  for (const end of ['process.exit(3)', "throw new Error('boom')"]) {
+    const r = await child(`
+const store = S.RunStore.open(process.env.HOME_DIR, process.env.RUN_ID);
+const log = store.openEventLog();
+log.event({ type: 'step.started', stepId: 'last', attempt: 1 });
+${end};
+`, { HOME_DIR: home, RUN_ID: store.id });
+    assert.ok(r.code !== 0 && r.code !== null, r.stderr);
+  }
+  assert.equal(readEvents(store.dir).map((e) => e.stepId), ['last', 'last']);
 });
 
 test('store.js does not load pino until an event log is opened', async () => {
