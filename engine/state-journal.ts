@@ -6,8 +6,12 @@
 // (measured at 1000 steps: ~2.5 ms a write, over the engine's per-step budget),
 // so instead the changed step records are appended to state.journal (written
 // before any side effect that follows; fdatasync'ed in the background, see
-// syncInBackground), and folded into state.json every CHECKPOINT_EVERY appends,
-// whenever the run ends, and when this process starts writing.
+// syncInBackground), and folded into state.json once the journal has grown as
+// large as state.json itself, whenever the run ends, and when this process starts
+// writing. (A fixed count of appends, 128, was used first: at 1000 steps that is
+// 8 snapshots of the whole state, each with fsyncs, on the path of a step. Sized
+// by the state, checkpoints cost O(1) a step and a reader replays at most one
+// state's worth of journal.)
 // Readers take state.json and replay journal lines with a higher seq; a torn
 // last line (a crash mid-append) is ignored. Durability is the same: nothing
 // the engine reported as persisted is lost.
@@ -19,7 +23,6 @@ import type { RunState, StepRecord } from './state.js';
 
 // Test hook: CLOUDYA_STATE_SMALL_BYTES=0 forces the journal from the first write (crash tests run both ways).
 const SMALL_BYTES = Number(process.env.CLOUDYA_STATE_SMALL_BYTES ?? 32 * 1024);
-const CHECKPOINT_EVERY = 128;
 const TERMINAL = new Set(['succeeded', 'failed', 'rolled_back', 'rollback_failed', 'interrupted']);
 /** Top-level fields that change during a run; the others are fixed when the run is created. */
 const MUTABLE = ['status', 'seq', 'updatedAt', 'startedAt', 'endedAt', 'resumes', 'error', 'failure'] as const;
@@ -36,6 +39,7 @@ export class StateWriter {
   private readonly written = new Map<string, StepRecord>();
   private snapshotBytes = 0;
   private appends = 0;
+  private journalBytes = 0;
   private fd: number | undefined;
 
   constructor(private readonly dir: string, private readonly syncDir: boolean) {}
@@ -103,7 +107,7 @@ export class StateWriter {
 
   private needsSnapshot(state: RunState): boolean {
     const last = this.last;
-    if (!last || this.snapshotBytes < SMALL_BYTES || this.appends >= CHECKPOINT_EVERY || TERMINAL.has(state.status)) return true;
+    if (!last || this.snapshotBytes < SMALL_BYTES || this.journalBytes >= this.snapshotBytes || TERMINAL.has(state.status)) return true;
     return FIXED_OBJECTS.some((k) => state[k] !== last[k]);
   }
 
@@ -117,6 +121,7 @@ export class StateWriter {
       ftruncateSync(this.journalFd(), 0);
     }
     this.appends = 0;
+    this.journalBytes = 0;
   }
 
   private append(state: RunState, changed?: Iterable<string>): void {
@@ -139,6 +144,7 @@ export class StateWriter {
     for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
     this.markUnsynced();
     this.appends++;
+    this.journalBytes += data.length;
     faultAfterWrite();
   }
 

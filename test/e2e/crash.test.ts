@@ -102,9 +102,11 @@ test('SIGKILL from outside at arbitrary moments: state parses and resume complet
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('../helpers.js');
     const child = spawn(process.execPath, [CLI, 'run', wf], { env: { ...process.env, CLOUDYA_HOME: home, NO_COLOR: '1' }, stdio: 'ignore' });
+    // Listening from the start: a fast run may end before the kill comes.
+    const closed = new Promise((r) => child.on('close', r));
     await new Promise((r) => setTimeout(r, delay));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    await closed;
     const st = stateOf(home);
     if (st) {
       if (st.status !== 'succeeded') {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from '../helpers.js';
 import type { RunState, StepRecord } from '../../engine/state.js';
@@ -48,14 +48,29 @@ test('a torn last journal line (crash mid-append) is ignored; earlier lines coun
   w.close();
 });
 
-test('every 128 appends, and when the run ends, the journal is folded into state.json', () => {
+test('once the journal is as large as state.json, and when the run ends, the journal is folded into state.json', () => {
   const dir = tmpDir();
   const w = new StateWriter(dir, false);
-  let s = initial(200);
+  // 1000 steps: more appends (~400) fit below the state's size than the 128 after which a checkpoint once came.
+  let s = initial(1000);
   w.write(s);
-  for (let i = 0; i < 129; i++) w.write((s = succeed(s, `s${i}`)));
-  const snap = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as RunState;
-  assert.ok(snap.seq > 1, 'a checkpoint was written');
+  const stateBytes = statSync(join(dir, 'state.json')).size;
+  const journal = () => (existsSync(join(dir, 'state.journal')) ? statSync(join(dir, 'state.journal')).size : 0);
+  const snapSeq = () => (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as RunState).seq;
+  let i = 0;
+  // Below the size of state.json: appended only.
+  while (journal() + 200 < stateBytes) w.write((s = succeed(s, `s${i++}`)));
+  assert.ok(i > 128, `${i} appends`);
+  assert.is(snapSeq(), 1, 'no checkpoint while the journal is smaller than the state');
+  assert.equal(read(dir), plain(s));
+  // Growing past it: one checkpoint folds the journal in and empties it.
+  let checkpointAt = 0;
+  while (i < 999 && !checkpointAt) {
+    w.write((s = succeed(s, `s${i++}`)));
+    if (snapSeq() > 1) checkpointAt = journal();
+  }
+  assert.ok(snapSeq() > 1, 'a checkpoint was written');
+  assert.ok(checkpointAt < 400, `the journal was emptied at the checkpoint (${checkpointAt} bytes left)`);
   assert.equal(read(dir), plain(s));
   w.write((s = { ...s, status: 'succeeded', seq: s.seq + 1 }));
   assert.equal(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')), plain(s));
