@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { CloudyaError } from '../../engine/errors.js';
-import { execCommand, killAllChildren } from '../../engine/exec.js';
+import { execCommand, killAllChildren, RUNNER_FLAGS } from '../../engine/exec.js';
 import { RUNNER_CA_VAR } from '../../engine/exec-host-protocol.js';
 
 // Set before the first command starts the runner, which takes the engine's environment.
@@ -70,6 +70,18 @@ test('NODE_EXTRA_CA_CERTS: the runner starts without it, its commands get it', a
   assert.ok(environ.includes(`${RUNNER_CA_VAR}=${CA}`), 'the value travels under another name');
   assert.not.ok(environ.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), 'Node in the runner would read the bundle');
   assert.ok(readFileSync(`/proc/${runnerPid}/cmdline`, 'utf8').includes('exec-host.js'), 'the parent is the runner');
+});
+
+test('the runner runs on a lean V8 (no JIT, no worker threads, a small young generation), quietly', async () => {
+  const r = await execCommand(bind(), 'sh', ['-c', 'echo $PPID']);
+  const argv = readFileSync(`/proc/${r.stdout.trim()}/cmdline`, 'utf8').split('\0');
+  assert.ok(argv.some((a) => a.endsWith('exec-host.js')), argv.join(' '));
+  for (const flag of RUNNER_FLAGS) assert.ok(argv.includes(flag), `${flag} missing: ${argv.join(' ')}`);
+  // --jitless alone makes V8 warn on stderr (which the runner shares with cloudya); the flag set must not.
+  const { spawnSync } = await import('node:child_process');
+  const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
+  const probe = spawnSync(process.execPath, [...RUNNER_FLAGS, '-e', '0'], { encoding: 'utf8', env });
+  assert.is(probe.stderr, '');
 });
 
 test.after(() => killAllChildren());
