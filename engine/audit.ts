@@ -49,10 +49,10 @@ export function appendAudit(entry: AuditEntry, mask: (text: string) => string = 
 // per command, and creating the folder, opening and closing each time cost ~0.1 ms
 // a step on this VM. A file removed or replaced meanwhile is noticed (and
 // reopened) within a second: checking on every line cost as much as reopening.
-const open = new Map<string, { fd: number; checked: number }>();
+const descriptors = new Map<string, { fd: number; checked: number }>();
 function auditFd(home: string): number {
   const path = auditFile(home);
-  const cached = open.get(path);
+  const cached = descriptors.get(path);
   if (cached) {
     const now = performance.now();
     if (now - cached.checked < 1000) return cached.fd;
@@ -62,11 +62,11 @@ function auditFd(home: string): number {
         return cached.fd;
       }
     } catch { /* closed elsewhere */ }
-    open.delete(path);
+    descriptors.delete(path);
     try { closeSync(cached.fd); } catch { /* already closed */ }
   }
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const fd = openSync(path, 'a', 0o600);
-  open.set(path, { fd, checked: performance.now() });
+  descriptors.set(path, { fd, checked: performance.now() });
   return fd;
 }

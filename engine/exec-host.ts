@@ -33,7 +33,7 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 const send = (m: HostReply) => process.send?.(m);
 
-async function run(r: Extract<HostRequest, { t: 'run' }>): Promise<void> {
+function run(r: Extract<HostRequest, { t: 'run' }>): void {
   let child: ChildProcess;
   try {
     child = spawn(r.cmd, r.args, {
@@ -73,7 +73,7 @@ async function run(r: Extract<HostRequest, { t: 'run' }>): Promise<void> {
 }
 
 process.on('message', (m: HostRequest) => {
-  if (m.t === 'run') void run(m);
+  if (m.t === 'run') run(m);
   else if (m.t === 'kill') killGroup(groups.get(m.id), m.signal);
 });
 

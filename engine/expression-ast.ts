@@ -4,6 +4,8 @@
 // and each `{{…}}` prints through `$str` (or captures through `$cap`).
 import { createRequire } from 'node:module';
 import type HandlebarsModule from 'handlebars';
+import { CloudyaError } from './errors.js';
+import { BLOCK_HELPER_NAMES, HELPER_SIGNATURES, INLINE_HELPERS } from './expression-helpers.js';
 
 // handlebars (CommonJS, ~50 ms to load) is required on first use: a workflow
 // without a single `{{` never loads it.
@@ -11,8 +13,6 @@ let handlebars: typeof HandlebarsModule | undefined;
 export function loadHandlebars(): typeof HandlebarsModule {
   return (handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsModule);
 }
-import { CloudyaError } from './errors.js';
-import { BLOCK_HELPER_NAMES, HELPER_SIGNATURES, INLINE_HELPERS } from './expression-helpers.js';
 
 /**
  * One data path an expression reads. `{{steps.build.outputs.ip}}` gives

@@ -38,7 +38,6 @@ export class StateWriter {
   private last: RunState | undefined;
   private readonly written = new Map<string, StepRecord>();
   private snapshotBytes = 0;
-  private appends = 0;
   private journalBytes = 0;
   private fd: number | undefined;
 
@@ -116,11 +115,10 @@ export class StateWriter {
     this.snapshotBytes = writeStateFile(join(this.dir, 'state.json'), state, this.syncDir ? this.dir : undefined);
     this.written.clear();
     for (const [id, rec] of Object.entries(state.steps)) this.written.set(id, rec);
-    if (this.appends > 0 || this.fd !== undefined) {
+    if (this.fd !== undefined) {
       // Lines already folded in have seq ≤ state.json's and are skipped on read; truncating is tidiness.
       ftruncateSync(this.journalFd(), 0);
     }
-    this.appends = 0;
     this.journalBytes = 0;
   }
 
@@ -143,7 +141,6 @@ export class StateWriter {
     faultBeforeCommit(() => writeSync(fd, data.subarray(0, data.length >> 1)));
     for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
     this.markUnsynced();
-    this.appends++;
     this.journalBytes += data.length;
     faultAfterWrite();
   }

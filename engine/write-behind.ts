@@ -14,21 +14,13 @@
 // killed in the few microseconds between sending a command and draining this
 // queue may lose the log lines of that instant; never state.
 
-const queue: (() => void)[] = [];
+const queue: { what: string; write: () => void }[] = [];
 let scheduled = false;
 const failed = new Set<string>();
 
 /** Queues a write; `what` names it in the one warning printed if it fails. */
 export function writeBehind(what: string, write: () => void): void {
-  queue.push(() => {
-    try {
-      write();
-    } catch (err) {
-      if (failed.has(what)) return;
-      failed.add(what);
-      process.stderr.write(`warning: could not write the ${what}: ${(err as Error).message}\n`);
-    }
-  });
+  queue.push({ what, write });
   if (!scheduled) {
     scheduled = true;
     setImmediate(drainWrites);
@@ -39,7 +31,16 @@ export function writeBehind(what: string, write: () => void): void {
 export function drainWrites(): void {
   scheduled = false;
   // A write may queue another (it runs in this same pass).
-  for (let i = 0; i < queue.length; i++) queue[i]!();
+  for (let i = 0; i < queue.length; i++) {
+    const { what, write } = queue[i]!;
+    try {
+      write();
+    } catch (err) {
+      if (failed.has(what)) continue;
+      failed.add(what);
+      process.stderr.write(`warning: could not write the ${what}: ${(err as Error).message}\n`);
+    }
+  }
   queue.length = 0;
 }
 
